@@ -1,0 +1,90 @@
+package dev.kwik;
+
+/**
+ * Machine-readable reason carried by every {@link KwikException}.
+ *
+ * <p>Codes with a wire value travel in CLOSE, PATH_FAILED and RESET frames (see {@code docs/PROTOCOL.md});
+ * codes marked local never cross the wire: they describe what this process saw.
+ */
+public enum ErrorCode {
+    /** Orderly close, no error. */
+    NO_ERROR(0x00),
+    /** A bug or unexpected failure inside KWIK. */
+    INTERNAL_ERROR(0x01),
+    /** The peer broke a protocol rule (wrong state, illegal value, conflicting bytes at one offset). */
+    PROTOCOL_VIOLATION(0x02),
+    /** A frame or packet could not be decoded: truncated, bad varint, length past its packet. */
+    FRAME_ENCODING_ERROR(0x03),
+    /** A frame type this version does not know. */
+    UNKNOWN_FRAME(0x04),
+    /** A packet length prefix above the maximum packet size. */
+    PACKET_TOO_LARGE(0x05),
+    /** The peer sent beyond the stream or session credit it was given. */
+    FLOW_CONTROL_ERROR(0x06),
+    /** The peer opened more streams than it was allowed. */
+    STREAM_LIMIT_ERROR(0x07),
+    /** A frame for a stream in a state (or of a direction) that cannot receive it. */
+    STREAM_STATE_ERROR(0x08),
+    /** Data past a stream's final size, or a final size that changed. */
+    FINAL_SIZE_ERROR(0x09),
+    /** The peer speaks a KWIK wire version this side does not support. */
+    VERSION_MISMATCH(0x0a),
+    /** The server's authenticator refused the client's credentials. */
+    AUTH_REFUSED(0x0b),
+    /** The server refuses new sessions (limit reached or shutting down). */
+    SERVER_BUSY(0x0c),
+    /** A join ticket whose MAC does not verify. */
+    TICKET_FORGED(0x10),
+    /** A join ticket past its expiry. */
+    TICKET_EXPIRED(0x11),
+    /** A join ticket that was already used. */
+    TICKET_REPLAYED(0x12),
+    /** A join ticket for a session or server this endpoint does not hold. */
+    TICKET_FOREIGN(0x13),
+    /** A path could not be joined (address unreachable, limit, refusal). */
+    PATH_JOIN_REFUSED(0x14),
+    /** The QUIC connection was idle for longer than the idle timeout. */
+    IDLE_TIMEOUT(0x20),
+
+    /** Local: the QUIC/TLS handshake failed (untrusted or wrong certificate, ALPN mismatch). */
+    TLS_HANDSHAKE_FAILED(-1),
+    /** Local: no answer from the server within the connect timeout. */
+    CONNECT_TIMEOUT(-1),
+    /** Local: the underlying QUIC connection went away without a KWIK CLOSE. */
+    CONNECTION_LOST(-1),
+    /** Local: the session is closed; the message says by whom and why. */
+    SESSION_CLOSED(-1),
+    /** Local: a blocking call did not complete within its timeout. */
+    TIMEOUT(-1),
+    /** Local: the peer reset the stream; {@link KwikStreamException#applicationCode()} holds its code. */
+    STREAM_RESET(-1),
+    /** Local: the peer asked to stop sending; {@link KwikStreamException#applicationCode()} holds its code. */
+    STREAM_STOPPED(-1),
+    /** Local: the stream is closed for this operation (written after close, read after stop-sending). */
+    STREAM_CLOSED(-1),
+    /** Local: opening one more stream would exceed the peer's stream limit. */
+    STREAM_LIMIT_REACHED(-1),
+    /** Local: a blocking method was called on a Netty event-loop thread, where it would deadlock. */
+    BLOCKING_ON_EVENT_LOOP(-1);
+
+    private final int wireValue;
+
+    ErrorCode(int wireValue) {
+        this.wireValue = wireValue;
+    }
+
+    /** The value sent on the wire, or -1 for codes that never leave this process. */
+    public int wireValue() {
+        return wireValue;
+    }
+
+    /** Maps a wire value back to its code; unknown values become {@link #PROTOCOL_VIOLATION}. */
+    public static ErrorCode fromWire(long value) {
+        for (ErrorCode c : values()) {
+            if (c.wireValue >= 0 && c.wireValue == value) {
+                return c;
+            }
+        }
+        return PROTOCOL_VIOLATION;
+    }
+}

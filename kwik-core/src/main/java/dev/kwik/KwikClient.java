@@ -1,0 +1,173 @@
+package dev.kwik;
+
+import dev.kwik.internal.quic.ClientEndpoint;
+import dev.kwik.internal.quic.Tls;
+import dev.kwik.internal.session.ClientSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.TrustManagerFactory;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Dials KWIK servers. Build once, dial many times; {@link #close()} closes every session it made.
+ *
+ * <pre>{@code
+ * try (KwikClient client = KwikClient.builder().trustCertificate(new File("server.pem")).build()) {
+ *     KwikSession session = client.dial("localhost:4433");
+ *     KwikStream stream = session.openStream();
+ *     stream.write("hello".getBytes());
+ *     byte[] reply = stream.readMessage();
+ * }
+ * }</pre>
+ *
+ * <p>The client verifies the server's certificate and host name against the JDK's default trust store
+ * unless given other trust; {@link Builder#trustAll()} turns verification off, for development only.
+ */
+public final class KwikClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KwikClient.class);
+
+    private final ClientEndpoint endpoint;
+
+    private KwikClient(Builder b) {
+        if (b.trustAll) {
+            log.warn("event=trust-all KWIK client accepts any server certificate; never use this in production");
+        }
+        this.endpoint = new ClientEndpoint(b.config(), Tls.client(b.trustedPem, b.trustManagerFactory, b.trustAll),
+                b.credentials, b.eventLoopThreads);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Dials {@code host:port} and returns the established session. Blocks up to the connect timeout.
+     *
+     * @throws KwikException {@link ErrorCode#AUTH_REFUSED}, {@link ErrorCode#TLS_HANDSHAKE_FAILED},
+     *                       {@link ErrorCode#CONNECT_TIMEOUT} and others, each with the reason
+     */
+    public KwikSession dial(String hostPort) {
+        return dial(parse(hostPort));
+    }
+
+    /** Dials {@code address}; see {@link #dial(String)}. */
+    public KwikSession dial(InetSocketAddress address) {
+        CompletableFuture<KwikSession> f = dialAsync(address);
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(false);
+            throw new KwikException(ErrorCode.TIMEOUT, "interrupted while dialling " + address);
+        }
+    }
+
+    /** Dials without blocking; the future fails with a {@link KwikException}. */
+    public CompletableFuture<KwikSession> dialAsync(String hostPort) {
+        return dialAsync(parse(hostPort));
+    }
+
+    /** Dials without blocking; the future fails with a {@link KwikException}. */
+    public CompletableFuture<KwikSession> dialAsync(InetSocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        return endpoint.dial(address).thenApply(s -> (KwikSession) s);
+    }
+
+    /** Sessions this client holds open now. */
+    public int openSessions() {
+        return (int) endpoint.sessions().stream().filter(ClientSession::isOpen).count();
+    }
+
+    /** Closes every session (each lingers for its data) and stops the event loops. */
+    @Override
+    public void close() {
+        endpoint.close();
+    }
+
+    static InetSocketAddress parse(String hostPort) {
+        Objects.requireNonNull(hostPort, "hostPort");
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostPort.length() - 1) {
+            throw new IllegalArgumentException("expected host:port, got '" + hostPort + "'");
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad port in '" + hostPort + "'");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port out of range in '" + hostPort + "'");
+        }
+        return new InetSocketAddress(host, port);
+    }
+
+    static KwikException rethrow(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof KwikException k) {
+            // Re-create so the stack shows the caller's thread, keeping the original as cause.
+            return k instanceof KwikTimeoutException ? new KwikTimeoutException(k.code(), k.getMessage())
+                    : new KwikException(k.code(), k.getMessage(), k);
+        }
+        return new KwikException(ErrorCode.INTERNAL_ERROR, String.valueOf(t), t);
+    }
+
+    /** Configures a {@link KwikClient}. Defaults are documented on each setter. */
+    public static final class Builder extends KwikTransportBuilder<Builder> {
+        private File trustedPem;
+        private TrustManagerFactory trustManagerFactory;
+        private boolean trustAll;
+        private byte[] credentials = new byte[0];
+
+        private Builder() {
+        }
+
+        /** Trusts the certificates in this PEM file (instead of the JDK's default trust store). */
+        public Builder trustCertificate(File pem) {
+            Objects.requireNonNull(pem, "pem");
+            if (!pem.isFile()) {
+                throw new IllegalArgumentException("trust certificate file not found: " + pem);
+            }
+            this.trustedPem = pem;
+            return this;
+        }
+
+        /** Verifies server certificates with this trust manager factory. */
+        public Builder trustManager(TrustManagerFactory tmf) {
+            this.trustManagerFactory = Objects.requireNonNull(tmf, "tmf");
+            return this;
+        }
+
+        /** Accepts any certificate and host name. Development only: logs a warning at build. */
+        public Builder trustAll() {
+            this.trustAll = true;
+            return this;
+        }
+
+        /** Opaque credentials presented in HELLO to the server's {@link KwikAuthenticator}. At most 4 KiB. */
+        public Builder credentials(byte[] credentials) {
+            Objects.requireNonNull(credentials, "credentials");
+            checkRange("credentials length", credentials.length, 0, dev.kwik.internal.wire.FrameDecoder.MAX_BLOB);
+            this.credentials = credentials.clone();
+            return this;
+        }
+
+        public KwikClient build() {
+            return new KwikClient(this);
+        }
+    }
+}

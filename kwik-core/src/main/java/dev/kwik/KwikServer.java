@@ -1,0 +1,190 @@
+package dev.kwik;
+
+import dev.kwik.internal.quic.ServerEndpoint;
+import dev.kwik.internal.quic.Tls;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Accepts KWIK sessions on one UDP address.
+ *
+ * <pre>{@code
+ * KwikServer server = KwikServer.builder()
+ *         .bind(new InetSocketAddress("0.0.0.0", 4433))
+ *         .certificate(new File("chain.pem"), new File("key.pem"))
+ *         .build().start();
+ * KwikServerSession session = server.accept();
+ * KwikStream stream = session.acceptStream();
+ * }</pre>
+ */
+public final class KwikServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KwikServer.class);
+
+    private final Builder builder;
+    private final ServerEndpoint endpoint;
+    private final SelfSignedCertificate selfSigned;
+    private volatile boolean started;
+
+    private KwikServer(Builder b) {
+        this.builder = b;
+        QuicSslContext ssl;
+        if (b.selfSigned) {
+            log.warn("event=self-signed KWIK server uses a self-signed certificate; development only");
+            selfSigned = Tls.selfSigned();
+            ssl = Tls.server(selfSigned.certificate(), selfSigned.privateKey());
+        } else {
+            selfSigned = null;
+            ssl = Tls.server(b.chainPem, b.keyPem);
+        }
+        this.endpoint = new ServerEndpoint(b.config(), ssl, b.authenticator, b.maxSessions, b.eventLoopThreads);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds and starts accepting sessions. */
+    public synchronized KwikServer start() {
+        if (started) {
+            throw new IllegalStateException("server already started");
+        }
+        endpoint.start(builder.bind);
+        started = true;
+        return this;
+    }
+
+    /** The bound address (with the real port when bound to port 0), or null before {@link #start()}. */
+    public InetSocketAddress localAddress() {
+        return endpoint.localAddress();
+    }
+
+    /** Whether the server is bound and accepting. */
+    public boolean isListening() {
+        return endpoint.isListening();
+    }
+
+    /** The self-signed certificate in use (PEM file), for clients in development; null otherwise. */
+    public File selfSignedCertificate() {
+        return selfSigned == null ? null : selfSigned.certificate();
+    }
+
+    /** Waits for the next session. Throws {@link ErrorCode#SESSION_CLOSED} once the server is closed. */
+    public KwikServerSession accept() {
+        return await(endpoint.accept().thenApply(s -> (KwikServerSession) s), -1);
+    }
+
+    /** Waits at most {@code timeout} for the next session ({@link ErrorCode#TIMEOUT}). */
+    public KwikServerSession accept(Duration timeout) {
+        return await(endpoint.accept().thenApply(s -> (KwikServerSession) s), timeout.toNanos());
+    }
+
+    /** The next session, without blocking. */
+    public CompletableFuture<KwikServerSession> acceptAsync() {
+        return endpoint.accept().thenApply(s -> s);
+    }
+
+    /** Sessions open now. */
+    public List<KwikServerSession> sessions() {
+        return endpoint.sessions().stream().map(s -> (KwikServerSession) s).toList();
+    }
+
+    /** Graceful: refuses new sessions, lets each open session linger for its data, then unbinds. */
+    @Override
+    public void close() {
+        endpoint.close();
+        if (selfSigned != null) {
+            selfSigned.delete();
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> f, long nanos) {
+        if (io.netty.util.internal.ThreadExecutorMap.currentExecutor() != null) {
+            throw new KwikException(ErrorCode.BLOCKING_ON_EVENT_LOOP, "accept() blocks and was called on a Netty "
+                    + "event-loop thread; use acceptAsync()");
+        }
+        try {
+            return nanos < 0 ? f.get() : f.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(false);
+            throw new KwikTimeoutException(ErrorCode.TIMEOUT, "no session within " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms");
+        } catch (ExecutionException e) {
+            throw KwikClient.rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(false);
+            throw new KwikException(ErrorCode.TIMEOUT, "interrupted while accepting");
+        }
+    }
+
+    /** Configures a {@link KwikServer}. A certificate (or {@link #selfSigned()}) is required. */
+    public static final class Builder extends KwikTransportBuilder<Builder> {
+        private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 4433);
+        private File chainPem;
+        private File keyPem;
+        private boolean selfSigned;
+        private KwikAuthenticator authenticator = KwikAuthenticator.ACCEPT_ALL;
+        private int maxSessions = 10_000;
+
+        private Builder() {
+        }
+
+        /** Address to listen on. Default 127.0.0.1:4433; port 0 picks a free port. */
+        public Builder bind(InetSocketAddress address) {
+            this.bind = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /** Certificate chain and PKCS#8 private key, both PEM files. */
+        public Builder certificate(File chainPem, File keyPem) {
+            Objects.requireNonNull(chainPem, "chainPem");
+            Objects.requireNonNull(keyPem, "keyPem");
+            if (!chainPem.isFile()) {
+                throw new IllegalArgumentException("certificate chain file not found: " + chainPem);
+            }
+            if (!keyPem.isFile()) {
+                throw new IllegalArgumentException("private key file not found: " + keyPem);
+            }
+            this.chainPem = chainPem;
+            this.keyPem = keyPem;
+            this.selfSigned = false;
+            return this;
+        }
+
+        /** Generates a self-signed certificate for {@code localhost}. Development only: logs a warning. */
+        public Builder selfSigned() {
+            this.selfSigned = true;
+            return this;
+        }
+
+        /** Decides which clients may open sessions. Default: everyone. */
+        public Builder authenticator(KwikAuthenticator authenticator) {
+            this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+            return this;
+        }
+
+        /** Most sessions held at once; more are refused with {@link ErrorCode#SERVER_BUSY}. Default 10,000. */
+        public Builder maxSessions(int maxSessions) {
+            this.maxSessions = (int) checkRange("maxSessions", maxSessions, 1, Integer.MAX_VALUE);
+            return this;
+        }
+
+        public KwikServer build() {
+            if (!selfSigned && chainPem == null) {
+                throw new IllegalStateException("a KwikServer needs certificate(chain, key) or selfSigned()");
+            }
+            return new KwikServer(this);
+        }
+    }
+}

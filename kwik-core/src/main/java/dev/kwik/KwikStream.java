@@ -1,0 +1,92 @@
+package dev.kwik;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+
+/**
+ * One logical KWIK stream: ordered bytes with RFC 9000 semantics (ids, FIN and final size, reset,
+ * stop-sending) and message boundaries: every {@link #write} is one message, and a read never returns bytes of
+ * two messages at once.
+ *
+ * <p>Threading: one reader thread and one writer thread may use a stream concurrently; concurrent writers are
+ * serialised per message. Every blocking method throws {@link KwikException} with
+ * {@link ErrorCode#BLOCKING_ON_EVENT_LOOP} when called on a Netty event-loop thread.
+ */
+public interface KwikStream {
+    /** The RFC 9000 stream id (bit 0: initiator, 0 client / 1 server; bit 1: 1 unidirectional). */
+    long id();
+
+    /** Whether both sides may send on this stream. */
+    boolean isBidirectional();
+
+    /** Whether this side opened the stream. */
+    boolean isLocal();
+
+    /**
+     * Reads available bytes of the current message into {@code b}, blocking until at least one byte, the end of
+     * the stream, or an error.
+     *
+     * @return bytes read (never spanning two messages), or -1 at the end of the stream
+     * @throws KwikStreamException if the peer reset the stream
+     * @throws KwikException       if the session closed
+     */
+    int read(byte[] b, int off, int len);
+
+    /** {@link #read(byte[], int, int)} that gives up with {@link ErrorCode#TIMEOUT} after {@code timeout}. */
+    int read(byte[] b, int off, int len, Duration timeout);
+
+    /**
+     * Reads exactly the bytes of one peer {@code write} (from the current read position to the message end),
+     * in offset order, blocking until the whole message has arrived.
+     *
+     * @return the message, or {@code null} at the end of the stream
+     */
+    byte[] readMessage();
+
+    /** {@link #readMessage()} that gives up with {@link ErrorCode#TIMEOUT} after {@code timeout}. */
+    byte[] readMessage(Duration timeout);
+
+    /**
+     * Sends {@code len} bytes as one message at {@link #writePosition()}, blocking while the peer's stream or
+     * session credit is exhausted. A zero-length write sends nothing. Returns once the bytes are handed to the
+     * transport, not when the peer has them.
+     *
+     * @throws KwikStreamException if the peer asked to stop sending
+     * @throws KwikException       if the stream was closed or reset locally, or the session closed
+     */
+    void write(byte[] b, int off, int len);
+
+    /** Writes all of {@code b} as one message. */
+    default void write(byte[] b) {
+        write(b, 0, b.length);
+    }
+
+    /** Offset at which the next write lands (the end of the previous write unless moved). */
+    long writePosition();
+
+    /**
+     * Moves the offset of the next write. Lets several writers (for example a primary and a secondary server)
+     * fill one stream at agreed offsets. Bytes written twice at one offset must be equal: the receiver rejects
+     * different bytes as a protocol violation.
+     */
+    void writePosition(long offset);
+
+    /** Ends the sending side: FIN with the final size at the highest offset written. Idempotent. */
+    void close();
+
+    /** Abandons the sending side; the peer's reads fail with {@link ErrorCode#STREAM_RESET} and {@code code}. */
+    void reset(long code);
+
+    /**
+     * Tells the peer to stop sending; its writes fail with {@link ErrorCode#STREAM_STOPPED} and {@code code}.
+     * Unread bytes are discarded and later reads fail with {@link ErrorCode#STREAM_CLOSED}.
+     */
+    void stopSending(long code);
+
+    /** A blocking {@link InputStream} over {@link #read}. Closing it calls {@link #stopSending(long)} with 0 unless at EOF. */
+    InputStream inputStream();
+
+    /** An {@link OutputStream} whose every {@code write} call is one message; {@code close()} is {@link #close()}. */
+    OutputStream outputStream();
+}

@@ -1,0 +1,523 @@
+package dev.kwik.internal.path;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.PathState;
+import dev.kwik.internal.wire.FrameDecoder;
+import dev.kwik.internal.wire.FrameVisitor;
+import dev.kwik.internal.wire.Frames;
+import dev.kwik.internal.wire.Hello;
+import dev.kwik.internal.wire.HelloOk;
+import dev.kwik.internal.wire.VarInt;
+import dev.kwik.internal.wire.WireException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.internal.PlatformDependent;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One path: a QUIC connection inside a session, with its own packet-number space per direction.
+ *
+ * <p>Outbound: any thread calls {@link #send}; packets wait in a lock-free queue that the path's event loop
+ * drains in batches, numbering each packet, logging its frames until acknowledged, and writing it to the
+ * control channel or the logical stream's data channel, with one flush per batch.
+ *
+ * <p>Inbound: the event loop hands every packet body to {@link #onPacket}; ACK, PING and PONG are handled
+ * here, everything else goes to the {@link PathOwner} (handshake, then session). ACKs for what arrived go
+ * out at the end of each read batch.
+ */
+public final class Path implements FrameVisitor {
+    private static final Logger log = LoggerFactory.getLogger(Path.class);
+    /** Stream id meaning "the control channel". */
+    public static final long CONTROL = -1;
+    private static final long RELEASE_MARK = -2;
+
+    private record Outbound(long streamId, ByteBuf packet, boolean retransmittable) {
+    }
+
+    private final long id;
+    private final PathConnection conn;
+    private final FrameDecoder decoder = new FrameDecoder();
+    private final AckTracker acks = new AckTracker();
+    private final SentPacketLog sent = new SentPacketLog();
+    private final long[] ackRanges = new long[2 * FrameDecoder.MAX_ACK_RANGES];
+    private final Queue<Outbound> outbound = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    private final ChannelPool pool;
+    private final long createdAtMillis = System.currentTimeMillis();
+    private final java.util.List<java.util.concurrent.CompletableFuture<Void>> drainWaiters = new java.util.ArrayList<>();
+    private static final int MAX_EARLY_PACKETS = 1024;
+    private java.util.ArrayDeque<ByteBuf> earlyData;
+    private volatile PathOwner owner;
+    private long nextPn;
+    private boolean controlDirty;
+    private volatile PathState state = PathState.CONNECTING;
+    private volatile long closedAtMillis;
+    private volatile String closeReason;
+
+    // Heartbeat
+    private ScheduledFuture<?> heartbeat;
+    private long pingSeq;
+    private long pingSentAt;
+    private long pingOutstanding = -1;
+
+    // Counters, written on the event loop only, read by anyone.
+    private volatile long bytesSent;
+    private volatile long bytesReceived;
+    private volatile long packetsSent;
+    private volatile long packetsReceived;
+    private volatile long smoothedRttNanos;
+    private volatile long lastActiveAtMillis = System.currentTimeMillis();
+
+    public Path(long id, PathConnection conn, PathOwner owner, int streamsPerChannel) {
+        this.id = id;
+        this.conn = conn;
+        this.owner = owner;
+        this.pool = new ChannelPool(conn, streamsPerChannel);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public PathConnection connection() {
+        return conn;
+    }
+
+    public void owner(PathOwner owner) {
+        this.owner = owner;
+    }
+
+    // ------------------------------------------------------------------ outbound (any thread)
+
+    /**
+     * Queues a packet whose buffer has {@link Frames#HEADER_ROOM} bytes before its reader index.
+     *
+     * @param streamId        the logical stream whose data channel carries it, or {@link #CONTROL}
+     * @param retransmittable whether its frames are kept until acknowledged
+     */
+    public void send(long streamId, ByteBuf packet, boolean retransmittable) {
+        enqueue(new Outbound(streamId, packet, retransmittable));
+    }
+
+    /** After every packet already queued for {@code streamId}: the stream sent its last frame on this path. */
+    public void releaseStream(long streamId) {
+        enqueue(new Outbound(streamId, null, false));
+    }
+
+    private void enqueue(Outbound o) {
+        outbound.add(o);
+        if (drainScheduled.compareAndSet(false, true)) {
+            conn.eventLoop().execute(drainTask);
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        Outbound o;
+        while ((o = outbound.poll()) != null) {
+            if (o.packet == null) {
+                if (state != PathState.CLOSED) {
+                    pool.release(o.streamId);
+                }
+                continue;
+            }
+            if (state == PathState.CLOSED) {
+                o.packet.release();
+                continue;
+            }
+            if (o.streamId == CONTROL) {
+                writeControl(o.packet, o.retransmittable);
+            } else {
+                ChannelPool.DataChannel dc = pool.channelFor(o.streamId);
+                pool.write(dc, number(o.packet, o.retransmittable));
+            }
+        }
+        flush();
+    }
+
+    private void flush() {
+        pool.flush();
+        if (controlDirty) {
+            controlDirty = false;
+            conn.controlChannel().flush();
+        }
+    }
+
+    private void writeControl(ByteBuf packet, boolean retransmittable) {
+        Channel ch = conn.controlChannel();
+        ch.write(number(packet, retransmittable), ch.voidPromise());
+        controlDirty = true;
+    }
+
+    /** Gives the packet its number and header (written into the room in front of the frames). */
+    private ByteBuf number(ByteBuf p, boolean retransmittable) {
+        int framesStart = p.readerIndex();
+        int framesLen = p.readableBytes();
+        long pn = nextPn++;
+        int pnLen = VarInt.size(pn);
+        int bodyLen = pnLen + framesLen;
+        int start = framesStart - pnLen - VarInt.size(bodyLen);
+        int at = start + VarInt.set(p, start, bodyLen);
+        VarInt.set(p, at, pn);
+        p.readerIndex(start);
+        sent.add(pn, retransmittable ? p.retainedSlice(framesStart, framesLen) : null);
+        bytesSent += p.readableBytes();
+        packetsSent++;
+        return p;
+    }
+
+    private ByteBuf newControlPacket(int frameBytes) {
+        ByteBuf p = conn.controlChannel().alloc().directBuffer(Frames.HEADER_ROOM + frameBytes);
+        p.writerIndex(Frames.HEADER_ROOM).readerIndex(Frames.HEADER_ROOM);
+        return p;
+    }
+
+    // ------------------------------------------------------------------ inbound (event loop)
+
+    /**
+     * Holds data-channel packets that arrive before the handshake completed (the server's first stream data
+     * can overtake its HELLO_OK on another QUIC stream); {@link #activate} replays them. Client side only.
+     */
+    public void bufferEarlyData() {
+        earlyData = new java.util.ArrayDeque<>();
+    }
+
+    /** One packet body (packet number and frames) from a data or control channel; released by the caller. */
+    public void onPacket(ByteBuf body, boolean fromControl) {
+        if (state == PathState.CLOSED) {
+            return;
+        }
+        if (!fromControl && state == PathState.CONNECTING) {
+            if (earlyData == null || earlyData.size() >= MAX_EARLY_PACKETS) {
+                protocolError(ErrorCode.PROTOCOL_VIOLATION, "data before the session was established");
+            } else {
+                earlyData.add(body.retain());
+            }
+            return;
+        }
+        onPacket(body);
+    }
+
+    private void onPacket(ByteBuf body) {
+        try {
+            long pn = VarInt.read(body);
+            bytesReceived += body.readableBytes();
+            packetsReceived++;
+            lastActiveAtMillis = System.currentTimeMillis();
+            if (decoder.decode(body, this)) {
+                acks.received(pn);
+            }
+        } catch (WireException e) {
+            protocolError(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("path={} event=internal-error", id, e);
+            protocolError(ErrorCode.INTERNAL_ERROR, "internal error: " + e);
+        }
+    }
+
+    /** End of a read batch on one of this path's QUIC streams: acknowledge what arrived, flush. */
+    public void onReadComplete() {
+        if (state == PathState.CLOSED) {
+            return;
+        }
+        while (acks.hasPending()) {
+            int n = acks.drainRanges(ackRanges);
+            ByteBuf p = newControlPacket(2 + 16 * n + 16);
+            Frames.ack(p, ackRanges, n);
+            writeControl(p, false);
+        }
+        flush();
+    }
+
+    /** A wire error on this path: tell the peer with CLOSE, then close the path. */
+    public void protocolError(ErrorCode code, String reason) {
+        if (state == PathState.CLOSED) {
+            return;
+        }
+        log.debug("path={} event=protocol-error code={} reason={}", id, code, reason);
+        sendCloseAndClose(code, 0, reason, false);
+    }
+
+    /**
+     * Sends CLOSE, then closes the QUIC connection once it is written (the QUIC application close carries the
+     * same code and reason, for a peer that loses the race with the frame). Event loop.
+     */
+    public void sendCloseAndClose(ErrorCode code, long applicationCode, String reason, boolean byPeer) {
+        if (state == PathState.CLOSED) {
+            return;
+        }
+        String r = reason.length() > 256 ? reason.substring(0, 256) : reason;
+        if (conn.controlChannel() == null) {
+            close(code, r, byPeer);
+            return;
+        }
+        ByteBuf p = newControlPacket(32 + r.length() * 3);
+        Frames.close(p, code.wireValue(), applicationCode, r);
+        writeControl(p, false);
+        flush();
+        close(code, r, byPeer);
+    }
+
+    /**
+     * Closes the path (idempotent, event loop): stops the heartbeat, releases what waits, closes the QUIC
+     * connection and tells the owner.
+     */
+    public void close(ErrorCode code, String reason, boolean byPeer) {
+        if (state == PathState.CLOSED) {
+            return;
+        }
+        state = PathState.CLOSED;
+        closedAtMillis = System.currentTimeMillis();
+        closeReason = reason;
+        if (heartbeat != null) {
+            heartbeat.cancel(false);
+        }
+        pool.close();
+        if (earlyData != null) {
+            earlyData.forEach(ByteBuf::release);
+            earlyData.clear();
+        }
+        Outbound o;
+        while ((o = outbound.poll()) != null) {
+            if (o.packet != null) {
+                o.packet.release();
+            }
+        }
+        sent.drainTo(ByteBuf::release);
+        completeDrainWaiters();
+        conn.close(code, reason);
+        owner.onPathClosed(this, code, reason, byPeer);
+    }
+
+    /** Hands the unacknowledged frames to {@code sink} (for re-sending elsewhere) and forgets them. Event loop. */
+    public void drainUnacked(Consumer<ByteBuf> sink) {
+        sent.drainTo(sink);
+    }
+
+    // ------------------------------------------------------------------ heartbeat
+
+    /** Marks the path active and starts PING every {@code intervalMillis}. Event loop. */
+    public void activate(long intervalMillis) {
+        state = PathState.ACTIVE;
+        heartbeat = conn.eventLoop().scheduleAtFixedRate(this::ping, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        if (earlyData != null) {
+            ByteBuf b;
+            while ((b = earlyData.poll()) != null) {
+                try {
+                    onPacket(b);
+                } finally {
+                    b.release();
+                }
+            }
+            earlyData = null;
+        }
+    }
+
+    private void ping() {
+        if (state == PathState.CLOSED) {
+            return;
+        }
+        if (pingOutstanding < 0) {
+            pingOutstanding = pingSeq++;
+            pingSentAt = System.nanoTime();
+            ByteBuf p = newControlPacket(10);
+            Frames.ping(p, pingOutstanding);
+            writeControl(p, false);
+            flush();
+        }
+    }
+
+    // ------------------------------------------------------------------ frames
+
+    @Override
+    public void onPing(long seq) {
+        ByteBuf p = newControlPacket(10);
+        Frames.pong(p, seq);
+        writeControl(p, false);
+    }
+
+    @Override
+    public void onPong(long seq) {
+        if (seq == pingOutstanding) {
+            long sample = System.nanoTime() - pingSentAt;
+            long srtt = smoothedRttNanos;
+            smoothedRttNanos = srtt == 0 ? sample : (7 * srtt + sample) / 8;
+            pingOutstanding = -1;
+        }
+    }
+
+    @Override
+    public void onAck(long[] ranges, int rangeCount) throws WireException {
+        for (int i = 0; i < rangeCount; i++) {
+            sent.ack(ranges[2 * i + 1], ranges[2 * i]);
+        }
+        if (!drainWaiters.isEmpty() && isDrained()) {
+            completeDrainWaiters();
+        }
+    }
+
+    private boolean isDrained() {
+        return sent.unacked() == 0 && outbound.isEmpty();
+    }
+
+    private void completeDrainWaiters() {
+        for (java.util.concurrent.CompletableFuture<Void> f : drainWaiters) {
+            f.complete(null);
+        }
+        drainWaiters.clear();
+    }
+
+    /** Completes once every packet queued so far was sent and acknowledged, or the path closed. Any thread. */
+    public java.util.concurrent.CompletableFuture<Void> whenDrained() {
+        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+        conn.eventLoop().execute(() -> {
+            if (state == PathState.CLOSED || isDrained()) {
+                f.complete(null);
+            } else {
+                drainWaiters.add(f);
+            }
+        });
+        return f;
+    }
+
+    @Override
+    public void onResetStream(long streamId, long code, long finalSize) throws WireException {
+        owner.onResetStream(streamId, code, finalSize);
+    }
+
+    @Override
+    public void onStopSending(long streamId, long code) throws WireException {
+        owner.onStopSending(streamId, code);
+    }
+
+    @Override
+    public void onMaxData(long max) throws WireException {
+        owner.onMaxData(max);
+    }
+
+    @Override
+    public void onMaxStreamData(long streamId, long max) throws WireException {
+        owner.onMaxStreamData(streamId, max);
+    }
+
+    @Override
+    public void onMaxStreams(boolean bidi, long max) throws WireException {
+        owner.onMaxStreams(bidi, max);
+    }
+
+    @Override
+    public void onStream(long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
+        owner.onStream(streamId, offset, fin, messageEnd, data);
+    }
+
+    @Override
+    public void onHello(Hello hello) throws WireException {
+        owner.onHello(hello);
+    }
+
+    @Override
+    public void onHelloOk(HelloOk ok) throws WireException {
+        owner.onHelloOk(ok);
+    }
+
+    @Override
+    public void onAddPath(long pathId, String host, int port, byte[] ticket) throws WireException {
+        owner.onAddPath(pathId, host, port, ticket);
+    }
+
+    @Override
+    public void onPathAdded(long pathId) throws WireException {
+        owner.onPathAdded(pathId);
+    }
+
+    @Override
+    public void onPathFailed(long pathId, long code, String reason) throws WireException {
+        owner.onPathFailed(pathId, code, reason);
+    }
+
+    @Override
+    public void onRemovePath(long pathId) throws WireException {
+        owner.onRemovePath(pathId);
+    }
+
+    @Override
+    public void onPathStatus(long pathId, long state, long code) throws WireException {
+        owner.onPathStatus(pathId, state, code);
+    }
+
+    @Override
+    public void onRaw(long pathId, ByteBuf data) throws WireException {
+        owner.onRaw(pathId, data);
+    }
+
+    @Override
+    public void onClose(long code, long applicationCode, String reason) throws WireException {
+        owner.onClose(code, applicationCode, reason);
+    }
+
+    // ------------------------------------------------------------------ observation (any thread)
+
+    public PathState state() {
+        return state;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return conn.remoteAddress();
+    }
+
+    public long createdAtMillis() {
+        return createdAtMillis;
+    }
+
+    public long lastActiveAtMillis() {
+        return lastActiveAtMillis;
+    }
+
+    public long closedAtMillis() {
+        return closedAtMillis;
+    }
+
+    public String closeReason() {
+        return closeReason;
+    }
+
+    public long smoothedRttNanos() {
+        return smoothedRttNanos;
+    }
+
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    public long packetsReceived() {
+        return packetsReceived;
+    }
+
+    /** Data channels open now (event loop for an exact value). */
+    public int dataChannels() {
+        return pool.size();
+    }
+
+    /** Retransmittable packets not yet acknowledged (event loop for an exact value). */
+    public int unackedPackets() {
+        return sent.unacked();
+    }
+
+}

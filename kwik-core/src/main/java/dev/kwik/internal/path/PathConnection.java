@@ -1,0 +1,32 @@
+package dev.kwik.internal.path;
+
+import dev.kwik.ErrorCode;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+
+import java.net.InetSocketAddress;
+import java.util.function.Consumer;
+
+/**
+ * The QUIC connection under a path, as the path sees it. Implemented in {@code internal.quic}, the only
+ * package that touches Netty's QUIC classes.
+ */
+public interface PathConnection {
+    EventLoop eventLoop();
+
+    /** The bidirectional QUIC stream carrying this path's control packets. */
+    Channel controlChannel();
+
+    /** Opens a unidirectional QUIC stream for data packets; calls back on the event loop. */
+    void openDataChannel(Consumer<Channel> opened, Consumer<Throwable> failed);
+
+    /** Ends a data channel cleanly (FIN after everything queued on it). */
+    void finishDataChannel(Channel channel);
+
+    /** Closes the QUIC connection with an application error code. */
+    void close(ErrorCode code, String reason);
+
+    InetSocketAddress remoteAddress();
+
+    boolean isActive();
+}

@@ -1,0 +1,102 @@
+package dev.kwik.internal.path;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.internal.wire.WireException;
+import io.netty.buffer.ByteBuf;
+
+import java.util.function.Consumer;
+
+/**
+ * The frames of every retransmittable packet a path sent and the peer has not acknowledged, indexed by
+ * packet number in a ring. Frames are kept as retained slices of the packet buffer (no copy); an ACK releases
+ * them; when the path dies they are handed back for sending on another path.
+ *
+ * <p>Event-loop confined.
+ */
+final class SentPacketLog {
+    private ByteBuf[] ring = new ByteBuf[256];
+    private long base;
+    private int head;
+    private int count;
+    private int live;
+    private long liveBytes;
+
+    /** Records packet {@code pn} (the next number after the last recorded); {@code frames} may be null. */
+    void add(long pn, ByteBuf frames) {
+        if (pn != base + count) {
+            throw new IllegalStateException("packet numbers must be logged in order: " + pn + " after " + (base + count - 1));
+        }
+        if (count == ring.length) {
+            grow();
+        }
+        ring[(head + count) % ring.length] = frames;
+        count++;
+        if (frames != null) {
+            live++;
+            liveBytes += frames.readableBytes();
+        }
+        trim();
+    }
+
+    /** Releases the packets in {@code [lo, hi]}; fails if the peer acknowledges a number never sent. */
+    void ack(long lo, long hi) throws WireException {
+        if (hi >= base + count) {
+            throw new WireException(ErrorCode.PROTOCOL_VIOLATION,
+                    "ACK for packet " + hi + ", but only packets below " + (base + count) + " were sent");
+        }
+        for (long pn = Math.max(lo, base); pn <= hi; pn++) {
+            int idx = (int) ((head + (pn - base)) % ring.length);
+            ByteBuf b = ring[idx];
+            if (b != null) {
+                ring[idx] = null;
+                live--;
+                liveBytes -= b.readableBytes();
+                b.release();
+            }
+        }
+        trim();
+    }
+
+    /** Hands every unacknowledged packet's frames to {@code sink} in packet-number order and empties the log. */
+    void drainTo(Consumer<ByteBuf> sink) {
+        for (int i = 0; i < count; i++) {
+            int idx = (head + i) % ring.length;
+            ByteBuf b = ring[idx];
+            if (b != null) {
+                ring[idx] = null;
+                sink.accept(b);
+            }
+        }
+        base += count;
+        head = 0;
+        count = 0;
+        live = 0;
+        liveBytes = 0;
+    }
+
+    /** Packets sent and not yet acknowledged that carry retransmittable frames. */
+    int unacked() {
+        return live;
+    }
+
+    long unackedBytes() {
+        return liveBytes;
+    }
+
+    private void trim() {
+        while (count > 0 && ring[head] == null) {
+            head = (head + 1) % ring.length;
+            base++;
+            count--;
+        }
+    }
+
+    private void grow() {
+        ByteBuf[] n = new ByteBuf[ring.length * 2];
+        for (int i = 0; i < count; i++) {
+            n[i] = ring[(head + i) % ring.length];
+        }
+        ring = n;
+        head = 0;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.kwik.internal.quic;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.KwikException;
+import dev.kwik.KwikTimeoutException;
+import dev.kwik.internal.path.Path;
+import dev.kwik.internal.session.ClientHandshake;
+import dev.kwik.internal.session.ClientSession;
+import dev.kwik.internal.session.TransportConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicClientCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+
+import javax.net.ssl.SSLException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Dials paths: one UDP socket and one QUIC connection per path, then HELLO on the control stream. Owns the
+ * client's event loops.
+ */
+public final class ClientEndpoint {
+    private final TransportConfig config;
+    private final QuicSslContext ssl;
+    private final byte[] credentials;
+    private final EventLoopGroup group;
+    private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public ClientEndpoint(TransportConfig config, QuicSslContext ssl, byte[] credentials, int threads) {
+        this.config = config;
+        this.ssl = ssl;
+        this.credentials = credentials.clone();
+        this.group = QuicCodecs.group(threads, "kwik-client");
+    }
+
+    public CompletableFuture<ClientSession> dial(InetSocketAddress remote) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.SESSION_CLOSED, "the KwikClient is closed"));
+        }
+        String target = remote.getHostString() + ":" + remote.getPort();
+        if (remote.isUnresolved()) {
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.CONNECTION_LOST, "cannot resolve " + target));
+        }
+        ClientHandshake hs = new ClientHandshake(config, credentials, target);
+        CompletableFuture<ClientSession> result = hs.result();
+        io.netty.channel.ChannelHandler codec = QuicCodecs.configure(new QuicClientCodecBuilder(), config)
+                .sslEngineProvider(q -> ssl.newEngine(q.alloc(), remote.getHostString(), remote.getPort()))
+                .build();
+        QuicCodecs.udp(group).handler(codec).bind(0).addListener((ChannelFuture bf) -> {
+            if (!bf.isSuccess()) {
+                result.completeExceptionally(new KwikException(ErrorCode.CONNECTION_LOST,
+                        "could not open a UDP socket to dial " + target + ": " + bf.cause(), bf.cause()));
+                return;
+            }
+            Channel udp = bf.channel();
+            result.whenComplete((s, e) -> {
+                if (e != null) {
+                    udp.close();
+                }
+            });
+            udp.eventLoop().schedule(() -> {
+                result.completeExceptionally(new KwikTimeoutException(ErrorCode.CONNECT_TIMEOUT, "no KWIK session with "
+                        + target + " within " + config.connectTimeout().toMillis() + " ms; is a KWIK server listening there?"));
+            }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            QuicChannel.newBootstrap(udp)
+                    .handler(new PathHandlers.Connection())
+                    .streamHandler(PathHandlers.streamInitializer(maxPacket()))
+                    .remoteAddress(remote)
+                    .connect()
+                    .addListener(f -> {
+                        if (!f.isSuccess()) {
+                            result.completeExceptionally(connectFailure(target, f.cause()));
+                            return;
+                        }
+                        QuicChannel q = (QuicChannel) f.getNow();
+                        q.closeFuture().addListener(x -> udp.close());
+                        if (result.isDone()) {
+                            q.close();
+                            return;
+                        }
+                        QuicPathConnection conn = new QuicPathConnection(q);
+                        Path path = new Path(0, conn, hs, config.streamsPerChannel());
+                        path.bufferEarlyData();
+                        conn.path(path);
+                        q.createStream(QuicStreamType.BIDIRECTIONAL, null).addListener(sf -> {
+                            if (!sf.isSuccess()) {
+                                result.completeExceptionally(new KwikException(ErrorCode.CONNECTION_LOST,
+                                        "could not open the control stream to " + target + ": " + sf.cause(), sf.cause()));
+                                q.close();
+                                return;
+                            }
+                            QuicStreamChannel control = (QuicStreamChannel) sf.getNow();
+                            conn.control(control);
+                            PathHandlers.install(control, maxPacket());
+                            hs.start(path);
+                        });
+                    });
+        });
+        return result.thenApply(s -> {
+            sessions.add(s);
+            s.terminated().thenRun(() -> sessions.remove(s));
+            return s;
+        });
+    }
+
+    private static int maxPacket() {
+        return dev.kwik.internal.wire.Frames.MAX_PACKET_SIZE;
+    }
+
+    private static KwikException connectFailure(String target, Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return new KwikException(ErrorCode.TLS_HANDSHAKE_FAILED, "TLS handshake with " + target
+                        + " failed: " + t.getMessage() + "; check the server certificate and the client's trust settings", cause);
+            }
+        }
+        return new KwikException(ErrorCode.CONNECTION_LOST, "QUIC connection to " + target + " failed: " + cause, cause);
+    }
+
+    /** Closes every session (each lingers) and the event loops. */
+    public void close() {
+        closed = true;
+        for (ClientSession s : new ArrayList<>(sessions)) {
+            s.close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    public Set<ClientSession> sessions() {
+        return sessions;
+    }
+}

@@ -1,0 +1,146 @@
+package dev.kwik.internal.quic;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.internal.path.Path;
+import dev.kwik.internal.wire.PacketFramer;
+import dev.kwik.internal.wire.WireException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The Netty handlers that sit on a path's QUIC connection and streams and feed its {@link Path}. */
+final class PathHandlers {
+    private static final Logger log = LoggerFactory.getLogger(PathHandlers.class);
+
+    private PathHandlers() {
+    }
+
+    /** Installs packet framing and delivery on a QUIC stream (control or data, inbound or outbound). */
+    static void install(Channel stream, int maxPacketSize) {
+        stream.pipeline().addLast(new PacketFramer(maxPacketSize), new Inbound());
+    }
+
+    /** For streams the peer opens: the first bidirectional one is the control stream, unidirectional ones carry data. */
+    static ChannelHandler streamInitializer(int maxPacketSize) {
+        return new ChannelInitializer<QuicStreamChannel>() {
+            @Override
+            protected void initChannel(QuicStreamChannel ch) {
+                QuicPathConnection conn = QuicPathConnection.of(ch);
+                if (ch.type() == QuicStreamType.BIDIRECTIONAL && (conn == null || !conn.control(ch))) {
+                    Path p = conn == null ? null : conn.path();
+                    if (p != null) {
+                        p.protocolError(ErrorCode.PROTOCOL_VIOLATION, "a second bidirectional QUIC stream; KWIK uses one per path");
+                    }
+                    ch.close();
+                    return;
+                }
+                install(ch, maxPacketSize);
+            }
+        };
+    }
+
+    /** On the QUIC connection: records the close reason and closes the path when the connection goes away. */
+    static final class Connection extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof QuicConnectionCloseEvent e) {
+                QuicPathConnection c = QuicPathConnection.of(ctx.channel());
+                if (c != null) {
+                    c.closeEvent(e);
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            QuicPathConnection c = QuicPathConnection.of(ctx.channel());
+            if (c != null) {
+                c.onInactive();
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("connection={} event=quic-error", ((QuicChannel) ctx.channel()).remoteSocketAddress(), cause);
+        }
+    }
+
+    /** Delivers framed packets to the path; acknowledges at the end of each read batch. */
+    static final class Inbound extends ChannelInboundHandlerAdapter {
+        private Path path;
+        private boolean control;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            QuicPathConnection c = QuicPathConnection.of(ctx.channel());
+            control = c != null && c.isControl(ctx.channel());
+        }
+
+        private Path path(ChannelHandlerContext ctx) {
+            if (path == null) {
+                QuicPathConnection c = QuicPathConnection.of(ctx.channel());
+                path = c == null ? null : c.path();
+            }
+            return path;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf body = (ByteBuf) msg;
+            try {
+                Path p = path(ctx);
+                if (p != null) {
+                    p.onPacket(body, control);
+                }
+            } finally {
+                body.release();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            Path p = path(ctx);
+            if (p != null) {
+                p.onReadComplete();
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == ChannelInputShutdownReadComplete.INSTANCE && control) {
+                Path p = path(ctx);
+                if (p != null) {
+                    p.close(ErrorCode.CONNECTION_LOST, "peer ended the control stream", true);
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Path p = path(ctx);
+            if (p == null) {
+                ctx.close();
+                return;
+            }
+            if (cause instanceof WireException w) {
+                p.protocolError(w.code(), w.getMessage());
+            } else {
+                log.debug("path={} event=stream-error", p.id(), cause);
+                p.protocolError(ErrorCode.PROTOCOL_VIOLATION, "QUIC stream failed: " + cause);
+            }
+        }
+    }
+}

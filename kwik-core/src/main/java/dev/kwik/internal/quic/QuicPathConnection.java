@@ -1,0 +1,131 @@
+package dev.kwik.internal.quic;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.internal.path.Path;
+import dev.kwik.internal.path.PathConnection;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.AttributeKey;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/** A path's QUIC connection: Netty's {@link QuicChannel} behind the {@link PathConnection} the path uses. */
+final class QuicPathConnection implements PathConnection {
+    static final AttributeKey<QuicPathConnection> KEY = AttributeKey.valueOf("kwik.path");
+
+    private final QuicChannel quic;
+    private volatile QuicStreamChannel control;
+    private volatile Path path;
+    private QuicConnectionCloseEvent closeEvent;
+
+    QuicPathConnection(QuicChannel quic) {
+        this.quic = quic;
+        quic.attr(KEY).set(this);
+    }
+
+    static QuicPathConnection of(Channel quicOrStream) {
+        Channel c = quicOrStream instanceof QuicStreamChannel s ? s.parent() : quicOrStream;
+        return c.attr(KEY).get();
+    }
+
+    void path(Path path) {
+        this.path = path;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    QuicChannel quic() {
+        return quic;
+    }
+
+    /** Sets the control stream; false if one is already set (a second bidirectional stream is an error). */
+    boolean control(QuicStreamChannel ch) {
+        if (control != null) {
+            return false;
+        }
+        control = ch;
+        return true;
+    }
+
+    boolean isControl(Channel ch) {
+        return ch == control;
+    }
+
+    void closeEvent(QuicConnectionCloseEvent e) {
+        closeEvent = e;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return quic.eventLoop();
+    }
+
+    @Override
+    public Channel controlChannel() {
+        return control;
+    }
+
+    @Override
+    public void openDataChannel(Consumer<Channel> opened, Consumer<Throwable> failed) {
+        quic.createStream(QuicStreamType.UNIDIRECTIONAL, null).addListener(f -> {
+            if (f.isSuccess()) {
+                opened.accept((Channel) f.getNow());
+            } else {
+                failed.accept(f.cause());
+            }
+        });
+    }
+
+    @Override
+    public void finishDataChannel(Channel channel) {
+        channel.writeAndFlush(new DefaultQuicStreamFrame(Unpooled.EMPTY_BUFFER, true), channel.voidPromise());
+    }
+
+    @Override
+    public void close(ErrorCode code, String reason) {
+        if (quic.isActive()) {
+            int wire = code.wireValue() >= 0 ? code.wireValue() : ErrorCode.INTERNAL_ERROR.wireValue();
+            quic.close(true, wire, Unpooled.copiedBuffer(reason, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) quic.remoteSocketAddress();
+    }
+
+    @Override
+    public boolean isActive() {
+        return quic.isActive();
+    }
+
+    /** Called when the QUIC connection went inactive: closes the path with the best reason known. */
+    void onInactive() {
+        Path p = path;
+        if (p == null) {
+            return;
+        }
+        QuicConnectionCloseEvent e = closeEvent;
+        if (quic.isTimedOut()) {
+            p.close(ErrorCode.IDLE_TIMEOUT, "QUIC idle timeout", false);
+        } else if (e != null && e.isApplicationClose()) {
+            String reason = new String(e.reason(), StandardCharsets.UTF_8);
+            ErrorCode c = ErrorCode.fromWire(e.error());
+            p.close(c, reason.isEmpty() ? "closed by peer" : reason, true);
+        } else if (e != null && e.isTlsError()) {
+            p.close(ErrorCode.TLS_HANDSHAKE_FAILED, "TLS alert " + QuicConnectionCloseEvent.extractTlsError(e.error()), true);
+        } else {
+            p.close(ErrorCode.CONNECTION_LOST, e != null ? "QUIC transport error " + e.error() : "QUIC connection closed", true);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.kwik.internal.quic;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.KwikAuthenticator;
+import dev.kwik.KwikException;
+import dev.kwik.internal.path.Path;
+import dev.kwik.internal.session.ServerHandshake;
+import dev.kwik.internal.session.ServerSession;
+import dev.kwik.internal.session.SessionRegistry;
+import dev.kwik.internal.session.TransportConfig;
+import dev.kwik.internal.wire.Frames;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/** Listens on one UDP address, runs the server side of HELLO and holds the sessions it admitted. */
+public final class ServerEndpoint implements SessionRegistry {
+    private static final Logger log = LoggerFactory.getLogger(ServerEndpoint.class);
+
+    private final TransportConfig config;
+    private final QuicSslContext ssl;
+    private final KwikAuthenticator authenticator;
+    private final int maxSessions;
+    private final EventLoopGroup group;
+    private final ThreadPoolExecutor workers;
+    private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
+    private final AcceptQueue<ServerSession> accepts = new AcceptQueue<>();
+    private volatile Channel udp;
+    private volatile boolean closing;
+
+    public ServerEndpoint(TransportConfig config, QuicSslContext ssl, KwikAuthenticator authenticator, int maxSessions, int threads) {
+        this.config = config;
+        this.ssl = ssl;
+        this.authenticator = authenticator;
+        this.maxSessions = maxSessions;
+        this.group = QuicCodecs.group(threads, "kwik-server");
+        this.workers = new ThreadPoolExecutor(1, 4, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1024),
+                new DefaultThreadFactory("kwik-server-worker", true));
+        this.workers.allowCoreThreadTimeOut(true);
+    }
+
+    public InetSocketAddress start(InetSocketAddress bind) {
+        io.netty.channel.ChannelHandler codec = QuicCodecs.configure(new QuicServerCodecBuilder(), config)
+                .sslContext(ssl)
+                .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
+                .handler(new ChannelInitializer<QuicChannel>() {
+                    @Override
+                    protected void initChannel(QuicChannel q) {
+                        q.pipeline().addLast(new PathHandlers.Connection());
+                        QuicPathConnection conn = new QuicPathConnection(q);
+                        ServerHandshake hs = new ServerHandshake(config, authenticator, workers, ServerEndpoint.this);
+                        Path path = new Path(0, conn, hs, config.streamsPerChannel());
+                        conn.path(path);
+                        hs.start(path);
+                    }
+                })
+                .streamHandler(PathHandlers.streamInitializer(Frames.MAX_PACKET_SIZE))
+                .build();
+        try {
+            udp = QuicCodecs.udp(group).handler(codec).bind(bind).sync().channel();
+        } catch (Exception e) {
+            shutdownThreads();
+            throw new KwikException(ErrorCode.INTERNAL_ERROR, "could not bind a KWIK server to " + bind + ": " + e, e);
+        }
+        log.debug("event=listening address={}", udp.localAddress());
+        return (InetSocketAddress) udp.localAddress();
+    }
+
+    @Override
+    public String admit(ServerSession session) {
+        if (closing) {
+            return "server is shutting down";
+        }
+        if (sessions.size() >= maxSessions) {
+            return "server holds its maximum of " + maxSessions + " sessions";
+        }
+        sessions.add(session);
+        session.terminated().thenRun(() -> sessions.remove(session));
+        return null;
+    }
+
+    @Override
+    public void publish(ServerSession session) {
+        if (!accepts.offer(session)) {
+            session.close(0, "server is shutting down");
+        }
+    }
+
+    public CompletableFuture<ServerSession> accept() {
+        return accepts.take();
+    }
+
+    public InetSocketAddress localAddress() {
+        Channel c = udp;
+        return c == null ? null : (InetSocketAddress) c.localAddress();
+    }
+
+    public boolean isListening() {
+        Channel c = udp;
+        return c != null && c.isActive() && !closing;
+    }
+
+    public Set<ServerSession> sessions() {
+        return sessions;
+    }
+
+    /** Graceful: refuses new sessions, closes each session (each lingers for its data), then the socket. */
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        KwikException cause = new KwikException(ErrorCode.SESSION_CLOSED, "the KwikServer is closed");
+        List<ServerSession> pending = accepts.close(cause);
+        List<CompletableFuture<Void>> closes = new ArrayList<>();
+        for (ServerSession s : sessions) {
+            closes.add(CompletableFuture.runAsync(() -> s.close(0, "server shutting down")));
+        }
+        for (ServerSession s : pending) {
+            s.close(0, "server shutting down");
+        }
+        try {
+            CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new))
+                    .get(config.linger().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.debug("event=close-linger-incomplete", e);
+        }
+        Channel c = udp;
+        if (c != null) {
+            c.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        shutdownThreads();
+    }
+
+    private void shutdownThreads() {
+        workers.shutdownNow();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

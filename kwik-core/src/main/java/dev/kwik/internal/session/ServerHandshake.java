@@ -1,0 +1,122 @@
+package dev.kwik.internal.session;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.KwikAuthenticator;
+import dev.kwik.Role;
+import dev.kwik.internal.path.Path;
+import dev.kwik.internal.path.PathOwner;
+import dev.kwik.internal.wire.Frames;
+import dev.kwik.internal.wire.FrameType;
+import dev.kwik.internal.wire.Hello;
+import dev.kwik.internal.wire.HelloOk;
+import dev.kwik.internal.wire.WireException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's side of HELLO: the first frame on a new path must be HELLO. Credentials go to the
+ * authenticator on a worker thread; the answer is HELLO_OK with a fresh random session id, or CLOSE with
+ * the refusal. A path that sends nothing within the connect timeout is closed.
+ */
+public final class ServerHandshake extends PathOwner {
+    private static final Logger log = LoggerFactory.getLogger(ServerHandshake.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final TransportConfig config;
+    private final KwikAuthenticator authenticator;
+    private final Executor workers;
+    private final SessionRegistry registry;
+    private Path path;
+    private boolean helloSeen;
+
+    public ServerHandshake(TransportConfig config, KwikAuthenticator authenticator, Executor workers, SessionRegistry registry) {
+        this.config = config;
+        this.authenticator = authenticator;
+        this.workers = workers;
+        this.registry = registry;
+    }
+
+    /** Arms the HELLO timeout. Event loop. */
+    public void start(Path path) {
+        this.path = path;
+        path.connection().eventLoop().schedule(() -> {
+            if (!helloSeen) {
+                path.sendCloseAndClose(ErrorCode.PROTOCOL_VIOLATION, 0, "no HELLO within " + config.connectTimeout().toMillis() + " ms", false);
+            }
+        }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onHello(Hello hello) throws WireException {
+        if (helloSeen) {
+            throw unexpected(FrameType.HELLO);
+        }
+        helloSeen = true;
+        if (hello.version() != TransportConfig.VERSION) {
+            throw new WireException(ErrorCode.VERSION_MISMATCH,
+                    "client speaks KWIK version " + hello.version() + ", this server speaks " + TransportConfig.VERSION);
+        }
+        if (hello.ticket().length > 0) {
+            throw new WireException(ErrorCode.PATH_JOIN_REFUSED, "this server does not accept path joins");
+        }
+        byte[] credentials = hello.credentials();
+        try {
+            workers.execute(() -> {
+                String refusal;
+                try {
+                    refusal = authenticator.authenticate(path.remoteAddress(), credentials);
+                } catch (RuntimeException e) {
+                    log.warn("path={} event=authenticator-failed", path.id(), e);
+                    refusal = "authenticator failed: " + e;
+                }
+                String r = refusal;
+                path.connection().eventLoop().execute(() -> decided(hello, r));
+            });
+        } catch (RejectedExecutionException e) {
+            path.sendCloseAndClose(ErrorCode.SERVER_BUSY, 0, "server is shutting down", false);
+        }
+    }
+
+    private void decided(Hello hello, String refusal) {
+        if (path.state() == dev.kwik.PathState.CLOSED) {
+            return;
+        }
+        if (refusal != null) {
+            log.debug("path={} event=auth-refused reason={}", path.id(), refusal);
+            path.sendCloseAndClose(ErrorCode.AUTH_REFUSED, 0, refusal, false);
+            return;
+        }
+        byte[] sid = new byte[HelloOk.SESSION_ID_LENGTH];
+        RANDOM.nextBytes(sid);
+        ServerSession session = new ServerSession(sid, Role.PRIMARY, config, hello.params(), path);
+        String busy = registry.admit(session);
+        if (busy != null) {
+            path.sendCloseAndClose(ErrorCode.SERVER_BUSY, 0, busy, false);
+            return;
+        }
+        ByteBuf p = PooledByteBufAllocator.DEFAULT.directBuffer(Frames.HEADER_ROOM + 64);
+        p.writerIndex(Frames.HEADER_ROOM).readerIndex(Frames.HEADER_ROOM);
+        Frames.helloOk(p, new HelloOk(TransportConfig.VERSION, sid, path.id(), 0, SessionCore.localParams(config)));
+        path.send(Path.CONTROL, p, false);
+        path.owner(session);
+        path.activate(config.heartbeatInterval().toMillis());
+        registry.publish(session);
+    }
+
+    @Override
+    public void onClose(long code, long applicationCode, String reason) {
+        path.close(ErrorCode.fromWire(code), reason, true);
+    }
+
+    @Override
+    public void onPathClosed(Path p, ErrorCode code, String reason, boolean byPeer) {
+        log.debug("path={} event=closed-before-session code={} reason={}", p.id(), code, reason);
+    }
+}

@@ -1,0 +1,328 @@
+package dev.kwik.internal.session;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.KwikException;
+import dev.kwik.KwikSession;
+import dev.kwik.KwikSessionClosedException;
+import dev.kwik.KwikStream;
+import dev.kwik.internal.path.Path;
+import dev.kwik.internal.path.PathOwner;
+import dev.kwik.internal.stream.LogicalStream;
+import dev.kwik.internal.stream.SessionFlowControl;
+import dev.kwik.internal.stream.StreamHost;
+import dev.kwik.internal.stream.StreamTable;
+import dev.kwik.internal.wire.Frames;
+import dev.kwik.internal.wire.TransportParams;
+import dev.kwik.internal.wire.WireException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.internal.ThreadExecutorMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What client and server sessions share: streams and flow control over the session's paths, frame handling
+ * for streams, and closing. Frames arrive on path event loops; the application calls in from its own threads.
+ */
+public abstract class SessionCore extends PathOwner implements StreamHost, KwikSession {
+    private static final Logger log = LoggerFactory.getLogger(SessionCore.class);
+
+    protected final boolean clientSide;
+    protected final byte[] sessionId;
+    protected final String idHex;
+    protected final TransportConfig config;
+    protected final StreamTable streams;
+    protected final SessionFlowControl flow;
+    protected final List<Path> paths = new CopyOnWriteArrayList<>();
+    protected volatile Path defaultPath;
+    private volatile KwikException closedCause;
+    private final CompletableFuture<KwikException> terminated = new CompletableFuture<>();
+
+    protected SessionCore(boolean clientSide, byte[] sessionId, TransportConfig config, TransportParams peer, Path first) {
+        this.clientSide = clientSide;
+        this.sessionId = sessionId.clone();
+        this.idHex = ByteBufUtil.hexDump(sessionId);
+        this.config = config;
+        this.flow = new SessionFlowControl(config.sessionWindow(), peer.maxData());
+        this.streams = new StreamTable(clientSide, this, config.maxConcurrentStreams());
+        this.streams.peerLimits(peer.maxStreamsBidi(), peer.maxStreamsUni(), peer.maxStreamData());
+        this.defaultPath = first;
+        this.paths.add(first);
+    }
+
+    /** What this side grants the peer at the handshake. */
+    public static TransportParams localParams(TransportConfig c) {
+        return new TransportParams(c.sessionWindow(), c.streamWindow(), c.maxConcurrentStreams(), c.maxConcurrentStreams());
+    }
+
+    // ------------------------------------------------------------------ KwikSession
+
+    @Override
+    public String id() {
+        return idHex;
+    }
+
+    @Override
+    public KwikStream openStream() {
+        return streams.open(false, 0);
+    }
+
+    @Override
+    public KwikStream openStreamSync() {
+        checkMayBlock("openStreamSync");
+        return streams.open(false, -1);
+    }
+
+    @Override
+    public KwikStream openStreamSync(Duration timeout) {
+        checkMayBlock("openStreamSync");
+        return streams.open(false, Math.max(1, timeout.toNanos()));
+    }
+
+    @Override
+    public KwikStream openUniStream() {
+        return streams.open(true, 0);
+    }
+
+    @Override
+    public KwikStream acceptStream() {
+        checkMayBlock("acceptStream");
+        return streams.accept(-1);
+    }
+
+    @Override
+    public KwikStream acceptStream(Duration timeout) {
+        checkMayBlock("acceptStream");
+        return streams.accept(Math.max(1, timeout.toNanos()));
+    }
+
+    @Override
+    public void close() {
+        close(0, "");
+    }
+
+    @Override
+    public void close(long code, String reason) {
+        if (closedCause != null) {
+            return;
+        }
+        if (ThreadExecutorMap.currentExecutor() == null) {
+            lingerUntilAcknowledged();
+        }
+        String r = reason == null ? "" : reason;
+        terminate(new KwikSessionClosedException(ErrorCode.SESSION_CLOSED, false, code,
+                "session " + idHex + " was closed by this side" + describe(code, r)));
+        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        for (Path p : paths) {
+            sent.add(p.connection().eventLoop().submit(() -> p.sendCloseAndClose(ErrorCode.NO_ERROR, code, r, false)));
+        }
+        if (ThreadExecutorMap.currentExecutor() == null) {
+            // Wait until CLOSE is handed to QUIC, so that a caller closing its socket next does not swallow it.
+            for (java.util.concurrent.Future<?> f : sent) {
+                try {
+                    f.get(1, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    log.debug("session={} event=close-not-confirmed", idHex, e);
+                }
+            }
+        }
+    }
+
+    private void lingerUntilAcknowledged() {
+        CompletableFuture<?>[] all = paths.stream().map(Path::whenDrained).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(all).get(config.linger().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.debug("session={} event=linger-timeout", idHex);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.debug("session={} event=linger-failed", idHex, e);
+        }
+    }
+
+    private static String describe(long code, String reason) {
+        String s = code != 0 ? " with application code " + code : "";
+        return reason.isEmpty() ? s : s + ": " + reason;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return closedCause == null;
+    }
+
+    /** Completes with the cause once the session is closed, whoever closed it. */
+    public CompletableFuture<KwikException> terminated() {
+        return terminated;
+    }
+
+    /** Fails every stream and waiter with {@code cause}; the first cause wins. */
+    protected void terminate(KwikException cause) {
+        synchronized (this) {
+            if (closedCause != null) {
+                return;
+            }
+            closedCause = cause;
+        }
+        log.debug("session={} event=closed code={} reason={}", idHex, cause.code(), cause.getMessage());
+        streams.close(cause);
+        flow.close(cause);
+        terminated.complete(cause);
+    }
+
+    // ------------------------------------------------------------------ StreamHost
+
+    @Override
+    public ByteBuf newPacket(int frameBytes) {
+        ByteBuf p = PooledByteBufAllocator.DEFAULT.directBuffer(Frames.HEADER_ROOM + frameBytes);
+        p.writerIndex(Frames.HEADER_ROOM).readerIndex(Frames.HEADER_ROOM);
+        return p;
+    }
+
+    @Override
+    public void sendStreamPacket(long streamId, ByteBuf packet) {
+        defaultPath.send(streamId, packet, true);
+    }
+
+    @Override
+    public void sendControlPacket(ByteBuf packet) {
+        defaultPath.send(Path.CONTROL, packet, true);
+    }
+
+    @Override
+    public long acquireSessionCredit(long wanted) {
+        return flow.acquire(wanted);
+    }
+
+    @Override
+    public void onConsumed(long bytes) {
+        long max = flow.onConsumed(bytes);
+        if (max > 0 && isOpen()) {
+            ByteBuf p = newPacket(10);
+            Frames.maxData(p, max);
+            sendControlPacket(p);
+        }
+    }
+
+    @Override
+    public void streamDone(LogicalStream stream) {
+        long grant = streams.retire(stream);
+        if (stream.isLocal() || stream.isBidirectional()) {
+            for (Path p : paths) {
+                p.releaseStream(stream.id());
+            }
+        }
+        if (grant > 0 && isOpen()) {
+            ByteBuf p = newPacket(10);
+            Frames.maxStreams(p, stream.isBidirectional(), grant);
+            sendControlPacket(p);
+        }
+    }
+
+    @Override
+    public void checkMayBlock(String operation) {
+        if (ThreadExecutorMap.currentExecutor() != null) {
+            throw new KwikException(ErrorCode.BLOCKING_ON_EVENT_LOOP, operation + "() blocks and was called on the "
+                    + "Netty event-loop thread " + Thread.currentThread().getName()
+                    + ", where it would deadlock; call it from an application thread");
+        }
+    }
+
+    @Override
+    public int maxFramePayload() {
+        return config.maxFramePayload();
+    }
+
+    @Override
+    public long streamWindow() {
+        return config.streamWindow();
+    }
+
+    /** Receive-side bytes the session holds unread (bounded by the session window). */
+    public long bufferedBytes() {
+        return flow.unconsumed();
+    }
+
+    public StreamTable streamTable() {
+        return streams;
+    }
+
+    public List<Path> paths() {
+        return paths;
+    }
+
+    // ------------------------------------------------------------------ frames (event loops)
+
+    @Override
+    public void onStream(long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
+        LogicalStream s = streams.forFrame(streamId);
+        if (s != null) {
+            flow.onReceived(s.onStreamFrame(offset, data, fin, messageEnd));
+        }
+    }
+
+    @Override
+    public void onResetStream(long streamId, long code, long finalSize) throws WireException {
+        LogicalStream s = streams.forFrame(streamId);
+        if (s != null) {
+            flow.onReceived(s.onReset(code, finalSize));
+        }
+    }
+
+    @Override
+    public void onStopSending(long streamId, long code) throws WireException {
+        LogicalStream s = streams.forFrame(streamId);
+        if (s != null) {
+            s.onStopSending(code);
+        }
+    }
+
+    @Override
+    public void onMaxData(long max) {
+        flow.onMaxData(max);
+    }
+
+    @Override
+    public void onMaxStreamData(long streamId, long max) throws WireException {
+        LogicalStream s = streams.forFrame(streamId);
+        if (s != null) {
+            s.onMaxStreamData(max);
+        }
+    }
+
+    @Override
+    public void onMaxStreams(boolean bidi, long max) {
+        streams.onMaxStreams(bidi, max);
+    }
+
+    @Override
+    public void onClose(long code, long applicationCode, String reason) {
+        ErrorCode c = ErrorCode.fromWire(code);
+        String msg = c == ErrorCode.NO_ERROR
+                ? "session " + idHex + " was closed by the peer" + describe(applicationCode, reason)
+                : "the peer closed session " + idHex + " with " + c + ": " + reason;
+        terminate(new KwikSessionClosedException(c == ErrorCode.NO_ERROR ? ErrorCode.SESSION_CLOSED : c, true,
+                applicationCode, msg));
+        for (Path p : paths) {
+            p.connection().eventLoop().execute(() -> p.close(ErrorCode.NO_ERROR, "closed by peer", true));
+        }
+    }
+
+    @Override
+    public void onPathClosed(Path path, ErrorCode code, String reason, boolean byPeer) {
+        if (paths.stream().anyMatch(p -> p.state() != dev.kwik.PathState.CLOSED && p.state() != dev.kwik.PathState.DEAD)) {
+            return;
+        }
+        ErrorCode c = code == ErrorCode.NO_ERROR ? ErrorCode.SESSION_CLOSED : code;
+        terminate(new KwikSessionClosedException(c, byPeer, 0, "session " + idHex + " lost its last path: " + c + ": " + reason));
+    }
+}

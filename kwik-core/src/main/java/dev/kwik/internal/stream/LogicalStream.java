@@ -1,0 +1,570 @@
+package dev.kwik.internal.stream;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.KwikException;
+import dev.kwik.KwikStream;
+import dev.kwik.KwikStreamException;
+import dev.kwik.KwikTimeoutException;
+import dev.kwik.internal.wire.Frames;
+import dev.kwik.internal.wire.WireException;
+import io.netty.buffer.ByteBuf;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A logical stream: its send side (offsets, peer credit, FIN/reset) and receive side (reassembly, local
+ * credit, EOF/reset). Application threads block here; event-loop threads deliver frames and credit.
+ *
+ * <p>One {@link ReentrantLock} guards both sides' state; a second lock serialises whole messages among
+ * concurrent writers so that two writes never interleave their frames' offsets.
+ */
+public final class LogicalStream implements KwikStream {
+    private enum SendState { OPEN, FIN_SENT, RESET_SENT, STOPPED, NONE }
+
+    private enum RecvState { OPEN, DONE, RESET_RECEIVED, STOPPED_LOCALLY, NONE }
+
+    private final long id;
+    private final boolean local;
+    private final StreamHost host;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition readable = lock.newCondition();
+    private final Condition writable = lock.newCondition();
+    private final ReentrantLock writeLock = new ReentrantLock();
+
+    // send side
+    private SendState sendState;
+    private long nextWriteOffset;
+    private long highestSent;
+    private long peerMaxStreamData;
+    private long stoppedCode;
+
+    // receive side
+    private RecvState recvState;
+    private final ReceiveBuffer buffer = new ReceiveBuffer();
+    private long advertisedMax;
+    private long resetCode;
+    /** Offset up to which this stream's bytes were reported consumed to the session's flow control. */
+    private long consumedMark;
+
+    private KwikException closedCause;
+    private boolean retired;
+
+    public LogicalStream(long id, boolean local, boolean clientSide, StreamHost host, long peerMaxStreamData) {
+        this.id = id;
+        this.local = local;
+        this.host = host;
+        boolean uni = StreamIds.isUni(id);
+        this.sendState = uni && !local ? SendState.NONE : SendState.OPEN;
+        this.recvState = uni && local ? RecvState.NONE : RecvState.OPEN;
+        this.peerMaxStreamData = peerMaxStreamData;
+        this.advertisedMax = host.streamWindow();
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public boolean isBidirectional() {
+        return !StreamIds.isUni(id);
+    }
+
+    @Override
+    public boolean isLocal() {
+        return local;
+    }
+
+    // ------------------------------------------------------------------ receive side (application threads)
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+        return read(b, off, len, -1);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len, Duration timeout) {
+        return read(b, off, len, timeout.toNanos());
+    }
+
+    private int read(byte[] b, int off, int len, long timeoutNanos) {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        host.checkMayBlock("read");
+        if (len == 0) {
+            return 0;
+        }
+        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+        lock.lock();
+        try {
+            for (;;) {
+                checkReadable();
+                int n = buffer.read(b, off, len);
+                if (n > 0) {
+                    afterRead(n);
+                    return n;
+                }
+                if (n < 0) {
+                    finishReceive();
+                    return -1;
+                }
+                await(readable, timeoutNanos, deadline, "read");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public byte[] readMessage() {
+        return readMessage(-1);
+    }
+
+    @Override
+    public byte[] readMessage(Duration timeout) {
+        return readMessage(timeout.toNanos());
+    }
+
+    private byte[] readMessage(long timeoutNanos) {
+        host.checkMayBlock("readMessage");
+        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+        byte[] acc = null;
+        int accLen = 0;
+        lock.lock();
+        try {
+            for (;;) {
+                checkReadable();
+                if (buffer.isFinished()) {
+                    finishReceive();
+                    return acc == null ? null : Arrays.copyOf(acc, accLen);
+                }
+                long boundary = buffer.boundary();
+                if (acc == null && buffer.wholeMessageReadable()) {
+                    // Fast path: the whole message is here; one exact allocation.
+                    byte[] m = new byte[(int) (boundary - buffer.readOffset())];
+                    int n = buffer.read(m, 0, m.length);
+                    afterRead(n);
+                    return m;
+                }
+                int avail = buffer.readableNow();
+                if (avail > 0) {
+                    // A message larger than what is buffered (possibly larger than the window): drain as it comes
+                    // so that credit flows back to the sender.
+                    if (acc == null) {
+                        long hint = boundary == Long.MAX_VALUE ? avail : boundary - buffer.readOffset();
+                        acc = new byte[(int) Math.min(Math.max(hint, avail), Integer.MAX_VALUE - 8)];
+                    } else if (acc.length - accLen < avail) {
+                        acc = Arrays.copyOf(acc, Math.max(acc.length * 2, accLen + avail));
+                    }
+                    int n = buffer.read(acc, accLen, avail);
+                    accLen += n;
+                    afterRead(n);
+                    if (buffer.readOffset() == boundary) {
+                        return acc.length == accLen ? acc : Arrays.copyOf(acc, accLen);
+                    }
+                    continue;
+                }
+                await(readable, timeoutNanos, deadline, "readMessage");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkReadable() {
+        switch (recvState) {
+            case NONE -> throw new KwikException(ErrorCode.STREAM_STATE_ERROR,
+                    "stream " + id + " is a local unidirectional stream: it has no receiving side");
+            case RESET_RECEIVED -> throw new KwikStreamException(ErrorCode.STREAM_RESET, id, resetCode,
+                    "stream " + id + " was reset by the peer with code " + resetCode);
+            case STOPPED_LOCALLY -> throw new KwikException(ErrorCode.STREAM_CLOSED,
+                    "stream " + id + ": reading after stopSending()");
+            default -> {
+                if (closedCause != null) {
+                    throw closedCause;
+                }
+            }
+        }
+    }
+
+    private void afterRead(int n) {
+        if (buffer.finalSize() < 0 && advertisedMax - buffer.readOffset() < host.streamWindow() / 2) {
+            advertisedMax = buffer.readOffset() + host.streamWindow();
+            ByteBuf p = host.newPacket(24);
+            Frames.maxStreamData(p, id, advertisedMax);
+            host.sendControlPacket(p);
+        }
+        reportConsumed(buffer.readOffset());
+        if (buffer.isFinished()) {
+            finishReceive();
+        }
+    }
+
+    private void reportConsumed(long mark) {
+        if (mark > consumedMark) {
+            host.onConsumed(mark - consumedMark);
+            consumedMark = mark;
+        }
+    }
+
+    private void finishReceive() {
+        if (recvState == RecvState.OPEN) {
+            recvState = RecvState.DONE;
+            maybeRetire();
+        }
+    }
+
+    // ------------------------------------------------------------------ send side (application threads)
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        host.checkMayBlock("write");
+        if (len == 0) {
+            lock.lock();
+            try {
+                checkWritable();
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        writeLock.lock();
+        try {
+            int pos = 0;
+            while (pos < len) {
+                long offset = nextWriteOffset;
+                int want = Math.min(len - pos, host.maxFramePayload());
+                lock.lock();
+                try {
+                    for (;;) {
+                        checkWritable();
+                        long credit = peerMaxStreamData - offset;
+                        if (credit > 0) {
+                            want = (int) Math.min(want, credit);
+                            break;
+                        }
+                        await(writable, -1, 0, "write");
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                long above = offset + want - highestSent;
+                if (above > 0) {
+                    long granted = host.acquireSessionCredit(above);
+                    if (granted < above) {
+                        want -= (int) (above - granted);
+                    }
+                }
+                boolean last = pos + want == len;
+                ByteBuf p = host.newPacket(Frames.MAX_STREAM_HEADER + want);
+                Frames.stream(p, id, offset, false, last, b, off + pos, want);
+                lock.lock();
+                try {
+                    if (sendState != SendState.OPEN) {
+                        p.release();
+                        checkWritable();
+                    }
+                    nextWriteOffset = offset + want;
+                    highestSent = Math.max(highestSent, nextWriteOffset);
+                } finally {
+                    lock.unlock();
+                }
+                host.sendStreamPacket(id, p);
+                pos += want;
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void checkWritable() {
+        if (closedCause != null) {
+            throw closedCause;
+        }
+        switch (sendState) {
+            case NONE -> throw new KwikException(ErrorCode.STREAM_STATE_ERROR,
+                    "stream " + id + " is the peer's unidirectional stream: this side cannot write");
+            case FIN_SENT -> throw new KwikException(ErrorCode.STREAM_CLOSED, "stream " + id + " is closed for writing");
+            case RESET_SENT -> throw new KwikException(ErrorCode.STREAM_CLOSED, "stream " + id + " was reset locally");
+            case STOPPED -> throw new KwikStreamException(ErrorCode.STREAM_STOPPED, id, stoppedCode,
+                    "peer asked to stop sending on stream " + id + " with code " + stoppedCode);
+            default -> {
+            }
+        }
+    }
+
+    @Override
+    public long writePosition() {
+        writeLock.lock();
+        try {
+            return nextWriteOffset;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void writePosition(long offset) {
+        if (offset < 0 || offset > dev.kwik.internal.wire.VarInt.MAX) {
+            throw new IllegalArgumentException("offset must be in [0, 2^62): " + offset);
+        }
+        writeLock.lock();
+        try {
+            nextWriteOffset = offset;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            lock.lock();
+            try {
+                if (sendState != SendState.OPEN || closedCause != null) {
+                    return;
+                }
+                sendState = SendState.FIN_SENT;
+                ByteBuf p = host.newPacket(Frames.MAX_STREAM_HEADER);
+                Frames.streamHeader(p, id, highestSent, true, false, 0);
+                host.sendStreamPacket(id, p);
+                maybeRetire();
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void reset(long code) {
+        checkCode(code);
+        lock.lock();
+        try {
+            if (sendState != SendState.OPEN || closedCause != null) {
+                return;
+            }
+            sendReset(code, SendState.RESET_SENT);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void sendReset(long code, SendState newState) {
+        sendState = newState;
+        ByteBuf p = host.newPacket(32);
+        Frames.resetStream(p, id, code, highestSent);
+        host.sendStreamPacket(id, p);
+        writable.signalAll();
+        maybeRetire();
+    }
+
+    @Override
+    public void stopSending(long code) {
+        checkCode(code);
+        lock.lock();
+        try {
+            if (recvState != RecvState.OPEN || closedCause != null) {
+                return;
+            }
+            recvState = RecvState.STOPPED_LOCALLY;
+            buffer.discard();
+            reportConsumed(buffer.highestOffset());
+            ByteBuf p = host.newPacket(24);
+            Frames.stopSending(p, id, code);
+            host.sendControlPacket(p);
+            readable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void checkCode(long code) {
+        if (code < 0 || code > dev.kwik.internal.wire.VarInt.MAX) {
+            throw new IllegalArgumentException("application code must be in [0, 2^62): " + code);
+        }
+    }
+
+    // ------------------------------------------------------------------ frames from the peer (event loop)
+
+    /**
+     * A STREAM frame for this stream.
+     *
+     * @return growth of the highest received offset, for session flow control
+     */
+    public long onStreamFrame(long offset, ByteBuf data, boolean fin, boolean messageEnd) throws WireException {
+        lock.lock();
+        try {
+            if (recvState == RecvState.NONE) {
+                throw new WireException(ErrorCode.STREAM_STATE_ERROR, "STREAM frame for send-only stream " + id);
+            }
+            long end = offset + data.readableBytes();
+            if (end > advertisedMax) {
+                throw new WireException(ErrorCode.FLOW_CONTROL_ERROR,
+                        "stream " + id + ": data up to offset " + end + " beyond the credit of " + advertisedMax);
+            }
+            if (recvState != RecvState.OPEN) {
+                // Reset, stopped or done: account for flow control but keep nothing.
+                long grew = buffer.extend(end);
+                reportConsumed(buffer.highestOffset());
+                return grew;
+            }
+            long grew = buffer.insert(offset, data, fin, messageEnd);
+            if (buffer.readableNow() > 0 || buffer.isFinished()) {
+                readable.signalAll();
+            }
+            return grew;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** RESET_STREAM from the peer; returns growth of the highest offset for session flow control. */
+    public long onReset(long code, long finalSize) throws WireException {
+        lock.lock();
+        try {
+            if (recvState == RecvState.NONE) {
+                throw new WireException(ErrorCode.STREAM_STATE_ERROR, "RESET_STREAM for send-only stream " + id);
+            }
+            if (finalSize < buffer.highestOffset() || buffer.finalSize() >= 0 && buffer.finalSize() != finalSize) {
+                throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "stream " + id + ": reset final size " + finalSize
+                        + " contradicts data received up to " + buffer.highestOffset());
+            }
+            if (finalSize > advertisedMax) {
+                throw new WireException(ErrorCode.FLOW_CONTROL_ERROR, "stream " + id + ": reset final size beyond credit");
+            }
+            long grew = buffer.extend(finalSize);
+            // Bytes never read count as consumed, so the session window is not lost to a reset stream.
+            buffer.discard();
+            reportConsumed(finalSize);
+            if (recvState == RecvState.OPEN) {
+                recvState = RecvState.RESET_RECEIVED;
+                resetCode = code;
+                readable.signalAll();
+            } else if (recvState == RecvState.STOPPED_LOCALLY) {
+                recvState = RecvState.DONE;
+            }
+            maybeRetire();
+            return grew;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** STOP_SENDING from the peer: fail writers and answer with RESET_STREAM carrying the same code. */
+    public void onStopSending(long code) throws WireException {
+        lock.lock();
+        try {
+            if (sendState == SendState.NONE) {
+                throw new WireException(ErrorCode.STREAM_STATE_ERROR, "STOP_SENDING for receive-only stream " + id);
+            }
+            if (sendState == SendState.OPEN) {
+                sendState = SendState.STOPPED;
+                stoppedCode = code;
+                sendReset(code, SendState.STOPPED);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void onMaxStreamData(long max) throws WireException {
+        lock.lock();
+        try {
+            if (sendState == SendState.NONE) {
+                throw new WireException(ErrorCode.STREAM_STATE_ERROR, "MAX_STREAM_DATA for receive-only stream " + id);
+            }
+            if (max > peerMaxStreamData) {
+                peerMaxStreamData = max;
+                writable.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The session closed: every blocked and later call fails with {@code cause}; buffered bytes are released. */
+    public void fail(KwikException cause) {
+        lock.lock();
+        try {
+            if (closedCause != null) {
+                return;
+            }
+            closedCause = cause;
+            buffer.discard();
+            readable.signalAll();
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes buffered and unread (for tests and metrics). */
+    public long bufferedBytes() {
+        lock.lock();
+        try {
+            return buffer.bufferedBytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void maybeRetire() {
+        boolean sendDone = sendState != SendState.OPEN;
+        boolean recvDone = recvState != RecvState.OPEN;
+        if (sendDone && recvDone && !retired) {
+            retired = true;
+            host.streamDone(this);
+        }
+    }
+
+    private void await(Condition c, long timeoutNanos, long deadline, String op) {
+        try {
+            if (timeoutNanos < 0) {
+                c.await();
+                return;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new KwikTimeoutException(ErrorCode.TIMEOUT, op + " on stream " + id + " timed out after "
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+            }
+            c.awaitNanos(left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KwikException(ErrorCode.TIMEOUT, op + " on stream " + id + " interrupted");
+        }
+    }
+
+    @Override
+    public InputStream inputStream() {
+        return new StreamInput(this);
+    }
+
+    @Override
+    public OutputStream outputStream() {
+        return new StreamOutput(this);
+    }
+
+    boolean atEof() {
+        lock.lock();
+        try {
+            return buffer.isFinished() || recvState == RecvState.DONE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KwikStream[id=" + id + ", send=" + sendState + ", recv=" + recvState + "]";
+    }
+}

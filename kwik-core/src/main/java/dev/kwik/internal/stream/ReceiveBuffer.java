@@ -1,0 +1,221 @@
+package dev.kwik.internal.stream;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.internal.wire.WireException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Reassembly of one logical stream's inbound bytes by offset, keeping message boundaries.
+ *
+ * <p>Segments are held as retained slices of received packets (no copy until the application reads). Bytes
+ * already held and received again are dropped if equal and rejected with PROTOCOL_VIOLATION if different;
+ * bytes below the read position are already gone and are dropped unseen (RFC 9000 §2.2 allows either).
+ * Message boundaries are the end offsets of frames with the MESSAGE_END flag; a read never crosses one.
+ *
+ * <p>Not thread-safe: the owning stream guards it with its lock.
+ */
+public final class ReceiveBuffer {
+    private final TreeMap<Long, ByteBuf> segments = new TreeMap<>();
+    private final TreeSet<Long> messageEnds = new TreeSet<>();
+    private long readOffset;
+    private long highestOffset;
+    private long finalSize = -1;
+    private long buffered;
+
+    /** Offset of the next byte the application will read. */
+    public long readOffset() {
+        return readOffset;
+    }
+
+    /** Highest end offset ever received (what counts against flow control). */
+    public long highestOffset() {
+        return highestOffset;
+    }
+
+    /** Final size once known, else -1. */
+    public long finalSize() {
+        return finalSize;
+    }
+
+    /** Bytes held and not yet read. */
+    public long bufferedBytes() {
+        return buffered;
+    }
+
+    /** Whether the application has read every byte up to a known final size. */
+    public boolean isFinished() {
+        return finalSize >= 0 && readOffset == finalSize;
+    }
+
+    /**
+     * Adds {@code data} at {@code offset}. Retains what it keeps; the caller keeps its own reference.
+     *
+     * @return how far {@link #highestOffset()} moved, for session-level flow control
+     */
+    public long insert(long offset, ByteBuf data, boolean fin, boolean messageEnd) throws WireException {
+        int len = data.readableBytes();
+        long end = offset + len;
+        if (finalSize >= 0 && end > finalSize) {
+            throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "data up to offset " + end + " past final size " + finalSize);
+        }
+        if (fin) {
+            if (finalSize >= 0 && finalSize != end) {
+                throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "final size changed from " + finalSize + " to " + end);
+            }
+            if (highestOffset > end) {
+                throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "final size " + end + " below data already received up to " + highestOffset);
+            }
+            finalSize = end;
+        }
+        long grew = Math.max(0, end - highestOffset);
+        highestOffset += grew;
+        if (messageEnd && end > readOffset) {
+            messageEnds.add(end);
+        }
+        if (end <= readOffset || len == 0) {
+            return grew;
+        }
+        long start = offset;
+        if (start < readOffset) {
+            start = readOffset;
+        }
+        // Walk the held segments that overlap [start, end): compare overlaps, keep the gaps.
+        long cursor = start;
+        Map.Entry<Long, ByteBuf> e = segments.floorEntry(start);
+        if (e == null || e.getKey() + e.getValue().readableBytes() <= start) {
+            e = segments.higherEntry(start);
+        }
+        while (cursor < end) {
+            if (e == null || e.getKey() >= end) {
+                put(cursor, data, offset, end);
+                break;
+            }
+            long segStart = e.getKey();
+            ByteBuf seg = e.getValue();
+            long segEnd = segStart + seg.readableBytes();
+            if (segStart > cursor) {
+                put(cursor, data, offset, segStart);
+                cursor = segStart;
+            }
+            long overlapEnd = Math.min(segEnd, end);
+            if (overlapEnd > cursor) {
+                int n = (int) (overlapEnd - cursor);
+                if (!ByteBufUtil.equals(seg, seg.readerIndex() + (int) (cursor - segStart),
+                        data, data.readerIndex() + (int) (cursor - offset), n)) {
+                    throw new WireException(ErrorCode.PROTOCOL_VIOLATION,
+                            "conflicting bytes for offsets " + cursor + ".." + overlapEnd);
+                }
+                cursor = overlapEnd;
+            }
+            e = segments.higherEntry(segStart);
+        }
+        return grew;
+    }
+
+    private void put(long from, ByteBuf data, long dataOffset, long to) {
+        int n = (int) (to - from);
+        if (n <= 0) {
+            return;
+        }
+        segments.put(from, data.retainedSlice(data.readerIndex() + (int) (from - dataOffset), n));
+        buffered += n;
+    }
+
+    /** Moves the highest offset to {@code end} without keeping data (stream reset or stopped); returns the growth. */
+    public long extend(long end) {
+        long grew = Math.max(0, end - highestOffset);
+        highestOffset += grew;
+        return grew;
+    }
+
+    /** Bytes readable now without blocking, up to the next message boundary. */
+    public int readableNow() {
+        Map.Entry<Long, ByteBuf> first = segments.firstEntry();
+        if (first == null || first.getKey() != readOffset) {
+            return 0;
+        }
+        long limit = boundary();
+        long avail = 0;
+        long cursor = readOffset;
+        for (Map.Entry<Long, ByteBuf> e : segments.tailMap(readOffset, true).entrySet()) {
+            if (e.getKey() != cursor || cursor >= limit) {
+                break;
+            }
+            cursor += e.getValue().readableBytes();
+        }
+        avail = Math.min(cursor, limit) - readOffset;
+        return (int) Math.min(Integer.MAX_VALUE, avail);
+    }
+
+    /**
+     * Copies contiguous bytes into {@code dst}, never past the next message boundary.
+     *
+     * @return bytes copied (0 when nothing is contiguous at the read position), or -1 at end of stream
+     */
+    public int read(byte[] dst, int off, int len) {
+        if (isFinished()) {
+            return -1;
+        }
+        long limit = boundary();
+        int copied = 0;
+        while (copied < len && readOffset < limit) {
+            Map.Entry<Long, ByteBuf> first = segments.firstEntry();
+            if (first == null || first.getKey() != readOffset) {
+                break;
+            }
+            ByteBuf seg = first.getValue();
+            int n = (int) Math.min(Math.min(len - copied, seg.readableBytes()), limit - readOffset);
+            seg.readBytes(dst, off + copied, n);
+            copied += n;
+            readOffset += n;
+            buffered -= n;
+            segments.remove(first.getKey());
+            if (seg.isReadable()) {
+                segments.put(readOffset, seg);
+            } else {
+                seg.release();
+            }
+        }
+        if (!messageEnds.isEmpty() && messageEnds.first() <= readOffset) {
+            messageEnds.headSet(readOffset, true).clear();
+        }
+        return copied;
+    }
+
+    /** Whether the bytes from the read position to the next boundary (message end or final size) are all here. */
+    public boolean wholeMessageReadable() {
+        long limit = boundary();
+        if (limit == Long.MAX_VALUE) {
+            return false;
+        }
+        return readableNow() == limit - readOffset;
+    }
+
+    /** Offset of the next boundary: message end, else final size, else unbounded. */
+    public long boundary() {
+        Long next = messageEnds.higher(readOffset);
+        if (next != null) {
+            return finalSize >= 0 ? Math.min(next, finalSize) : next;
+        }
+        return finalSize >= 0 ? finalSize : Long.MAX_VALUE;
+    }
+
+    /** Drops everything held (reset, stop-sending, session close); returns bytes released. */
+    public long discard() {
+        long n = buffered;
+        Iterator<ByteBuf> it = segments.values().iterator();
+        while (it.hasNext()) {
+            it.next().release();
+            it.remove();
+        }
+        messageEnds.clear();
+        buffered = 0;
+        return n;
+    }
+}

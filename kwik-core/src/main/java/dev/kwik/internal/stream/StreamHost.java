@@ -1,0 +1,38 @@
+package dev.kwik.internal.stream;
+
+import dev.kwik.KwikException;
+import io.netty.buffer.ByteBuf;
+
+/** What a {@link LogicalStream} needs from its session: packet buffers, sending, session credit, lifecycle. */
+public interface StreamHost {
+    /** A packet buffer with header room in front, ready for frames of up to {@code frameBytes}. */
+    ByteBuf newPacket(int frameBytes);
+
+    /** Sends a packet holding frames of stream {@code streamId} (the path's data channel for that stream). */
+    void sendStreamPacket(long streamId, ByteBuf packet);
+
+    /** Sends a packet of control frames (flow control, reset, stop-sending) on the control channel. */
+    void sendControlPacket(ByteBuf packet);
+
+    /**
+     * Blocks until session credit is available and takes up to {@code wanted} bytes of it (at least one).
+     *
+     * @throws KwikException when the session closes while waiting
+     */
+    long acquireSessionCredit(long wanted);
+
+    /** The application consumed {@code bytes} (read or discarded); the session may widen its window. */
+    void onConsumed(long bytes);
+
+    /** Both directions of the stream are finished: forget it and return its slot to the peer. */
+    void streamDone(LogicalStream stream);
+
+    /** Called on a Netty event-loop thread a blocking method would deadlock: throw instead. */
+    void checkMayBlock(String operation);
+
+    /** Largest STREAM payload per frame. */
+    int maxFramePayload();
+
+    /** Receive window per stream: how far past the read position the peer may send. */
+    long streamWindow();
+}

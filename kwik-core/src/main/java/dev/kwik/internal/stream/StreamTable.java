@@ -1,0 +1,260 @@
+package dev.kwik.internal.stream;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.KwikException;
+import dev.kwik.KwikTimeoutException;
+import dev.kwik.internal.wire.WireException;
+import io.netty.util.collection.LongObjectHashMap;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The session's logical streams: id allocation (RFC 9000 §2.1), stream limits in both directions, implicit
+ * opening of lower ids, the accept queue, and retirement of finished streams.
+ *
+ * <p>Thread-safe: application threads open and accept, event loops look streams up for frames.
+ */
+public final class StreamTable {
+    private final boolean clientSide;
+    private final StreamHost host;
+    private final long localMaxConcurrent;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition acceptable = lock.newCondition();
+    private final Condition openable = lock.newCondition();
+    private final LongObjectHashMap<LogicalStream> streams = new LongObjectHashMap<>();
+    private final ArrayDeque<LogicalStream> acceptQueue = new ArrayDeque<>();
+
+    // index 0 = bidirectional, 1 = unidirectional
+    private final long[] nextLocal = new long[2];
+    private final long[] peerMax = new long[2];
+    private final long[] nextRemote = new long[2];
+    private final long[] localMax = new long[2];
+    private final long[] retiredRemote = new long[2];
+    private long peerMaxStreamData;
+    private KwikException closed;
+
+    /**
+     * @param localMaxConcurrent streams of each type the peer may have open at once
+     */
+    public StreamTable(boolean clientSide, StreamHost host, long localMaxConcurrent) {
+        this.clientSide = clientSide;
+        this.host = host;
+        this.localMaxConcurrent = localMaxConcurrent;
+        localMax[0] = localMaxConcurrent;
+        localMax[1] = localMaxConcurrent;
+    }
+
+    /** Limits the peer granted at the handshake. */
+    public void peerLimits(long maxBidi, long maxUni, long maxStreamData) {
+        lock.lock();
+        try {
+            peerMax[0] = maxBidi;
+            peerMax[1] = maxUni;
+            peerMaxStreamData = maxStreamData;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Opens a local stream.
+     *
+     * @param timeoutNanos 0 to fail fast at the peer's limit, negative to wait without limit
+     */
+    public LogicalStream open(boolean uni, long timeoutNanos) {
+        int t = uni ? 1 : 0;
+        long deadline = System.nanoTime() + timeoutNanos;
+        lock.lock();
+        try {
+            for (;;) {
+                if (closed != null) {
+                    throw closed;
+                }
+                if (nextLocal[t] < peerMax[t]) {
+                    break;
+                }
+                if (timeoutNanos == 0) {
+                    throw new KwikException(ErrorCode.STREAM_LIMIT_REACHED, "the peer allows " + peerMax[t] + " "
+                            + (uni ? "unidirectional" : "bidirectional")
+                            + " streams and all are in use; close some or use openStreamSync() to wait");
+                }
+                try {
+                    if (timeoutNanos < 0) {
+                        openable.await();
+                    } else {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new KwikTimeoutException(ErrorCode.TIMEOUT, "no stream credit from the peer within "
+                                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+                        }
+                        openable.awaitNanos(left);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new KwikException(ErrorCode.TIMEOUT, "interrupted while waiting for stream credit");
+                }
+            }
+            long id = StreamIds.id(nextLocal[t]++, clientSide, uni);
+            LogicalStream s = new LogicalStream(id, true, clientSide, host, peerMaxStreamData);
+            streams.put(id, s);
+            return s;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The stream a frame from the peer is for, opening remote streams (and every lower id of the same type)
+     * on first sight.
+     *
+     * @return the stream, or null when it was already retired (late or duplicate frame: ignore it)
+     */
+    public LogicalStream forFrame(long id) throws WireException {
+        boolean uni = StreamIds.isUni(id);
+        int t = uni ? 1 : 0;
+        long index = StreamIds.index(id);
+        boolean remote = StreamIds.isClientInitiated(id) != clientSide;
+        lock.lock();
+        try {
+            if (closed != null) {
+                return null;
+            }
+            if (!remote) {
+                if (index >= nextLocal[t]) {
+                    throw new WireException(ErrorCode.STREAM_STATE_ERROR,
+                            "frame for stream " + id + ", which this side never opened");
+                }
+                return streams.get(id);
+            }
+            if (index < nextRemote[t]) {
+                return streams.get(id);
+            }
+            if (index >= localMax[t]) {
+                throw new WireException(ErrorCode.STREAM_LIMIT_ERROR,
+                        "peer opened stream " + id + " beyond its limit of " + localMax[t] + " streams of that type");
+            }
+            LogicalStream s = null;
+            while (nextRemote[t] <= index) {
+                long nid = StreamIds.id(nextRemote[t]++, !clientSide, uni);
+                s = new LogicalStream(nid, false, clientSide, host, peerMaxStreamData);
+                streams.put(nid, s);
+                acceptQueue.add(s);
+            }
+            acceptable.signalAll();
+            return s;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for the next stream the peer opened. */
+    public LogicalStream accept(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        lock.lock();
+        try {
+            for (;;) {
+                LogicalStream s = acceptQueue.poll();
+                if (s != null) {
+                    return s;
+                }
+                if (closed != null) {
+                    throw closed;
+                }
+                try {
+                    if (timeoutNanos < 0) {
+                        acceptable.await();
+                    } else {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new KwikTimeoutException(ErrorCode.TIMEOUT, "no stream from the peer within "
+                                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+                        }
+                        acceptable.awaitNanos(left);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new KwikException(ErrorCode.TIMEOUT, "interrupted while accepting a stream");
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** MAX_STREAMS from the peer. */
+    public void onMaxStreams(boolean bidi, long max) {
+        lock.lock();
+        try {
+            int t = bidi ? 0 : 1;
+            if (max > peerMax[t]) {
+                peerMax[t] = max;
+                openable.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets a finished stream.
+     *
+     * @return the new stream limit to grant the peer for that type, or -1 when no MAX_STREAMS is due
+     */
+    public long retire(LogicalStream s) {
+        lock.lock();
+        try {
+            streams.remove(s.id());
+            if (s.isLocal()) {
+                return -1;
+            }
+            int t = StreamIds.isUni(s.id()) ? 1 : 0;
+            retiredRemote[t]++;
+            long target = retiredRemote[t] + localMaxConcurrent;
+            if (target - localMax[t] >= Math.max(1, localMaxConcurrent / 8)) {
+                localMax[t] = target;
+                return target;
+            }
+            return -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fails every stream, opener and accepter with {@code cause}. */
+    public void close(KwikException cause) {
+        List<LogicalStream> all;
+        lock.lock();
+        try {
+            if (closed != null) {
+                return;
+            }
+            closed = cause;
+            all = new ArrayList<>(streams.values());
+            all.addAll(acceptQueue);
+            streams.clear();
+            acceptQueue.clear();
+            acceptable.signalAll();
+            openable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (LogicalStream s : all) {
+            s.fail(cause);
+        }
+    }
+
+    /** Streams currently known (open in at least one direction). */
+    public int size() {
+        lock.lock();
+        try {
+            return streams.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

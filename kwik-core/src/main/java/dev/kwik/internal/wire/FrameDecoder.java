@@ -1,0 +1,162 @@
+package dev.kwik.internal.wire;
+
+import dev.kwik.ErrorCode;
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Decodes the frames of one packet into {@link FrameVisitor} calls. All input is treated as hostile: every
+ * length is checked against what remains of the packet before anything is sliced or allocated, and the only
+ * exception that leaves is {@link WireException} with FRAME_ENCODING_ERROR, UNKNOWN_FRAME or whatever the
+ * visitor threw.
+ *
+ * <p>One instance per path: it reuses an ACK range array, so it is not thread-safe.
+ */
+public final class FrameDecoder {
+    /** ACK frames with more ranges than this are rejected (a bound on work per frame). */
+    public static final int MAX_ACK_RANGES = 256;
+    /** Longest string (close reason, host name) accepted, in bytes. */
+    public static final int MAX_STRING = 1024;
+    /** Longest credentials or ticket accepted, in bytes. */
+    public static final int MAX_BLOB = 4096;
+
+    private final long[] ackRanges = new long[2 * MAX_ACK_RANGES];
+
+    /**
+     * Decodes every frame from the reader index to the writer index of {@code frames}.
+     *
+     * @return whether any frame was ack-eliciting
+     */
+    public boolean decode(ByteBuf frames, FrameVisitor v) throws WireException {
+        boolean ackEliciting = false;
+        if (!frames.isReadable()) {
+            throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "packet without frames");
+        }
+        while (frames.isReadable()) {
+            long type = VarInt.read(frames);
+            ackEliciting |= FrameType.isAckEliciting(type);
+            if (FrameType.isStream(type)) {
+                long id = streamId(frames);
+                long offset = VarInt.read(frames);
+                int len = length(frames, "STREAM");
+                if (offset + len > VarInt.MAX) {
+                    throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "STREAM end past 2^62");
+                }
+                ByteBuf data = frames.readSlice(len);
+                v.onStream(id, offset, (type & FrameType.STREAM_FIN) != 0, (type & FrameType.STREAM_MSG_END) != 0, data);
+                continue;
+            }
+            switch ((int) type) {
+                case FrameType.PADDING -> {
+                }
+                case FrameType.PING -> v.onPing(VarInt.read(frames));
+                case FrameType.PONG -> v.onPong(VarInt.read(frames));
+                case FrameType.ACK -> decodeAck(frames, v);
+                case FrameType.RESET_STREAM -> v.onResetStream(streamId(frames), VarInt.read(frames), VarInt.read(frames));
+                case FrameType.STOP_SENDING -> v.onStopSending(streamId(frames), VarInt.read(frames));
+                case FrameType.MAX_DATA -> v.onMaxData(VarInt.read(frames));
+                case FrameType.MAX_STREAM_DATA -> v.onMaxStreamData(streamId(frames), VarInt.read(frames));
+                case FrameType.MAX_STREAMS_BIDI -> v.onMaxStreams(true, VarInt.read(frames));
+                case FrameType.MAX_STREAMS_UNI -> v.onMaxStreams(false, VarInt.read(frames));
+                case FrameType.HELLO -> v.onHello(new Hello(VarInt.read(frames), blob(frames), blob(frames), params(frames)));
+                case FrameType.HELLO_OK -> {
+                    long version = VarInt.read(frames);
+                    if (frames.readableBytes() < HelloOk.SESSION_ID_LENGTH) {
+                        throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "truncated HELLO_OK session id");
+                    }
+                    byte[] sid = new byte[HelloOk.SESSION_ID_LENGTH];
+                    frames.readBytes(sid);
+                    v.onHelloOk(new HelloOk(version, sid, VarInt.read(frames), VarInt.read(frames), params(frames)));
+                }
+                case FrameType.ADD_PATH -> {
+                    long pathId = VarInt.read(frames);
+                    String host = string(frames);
+                    long port = VarInt.read(frames);
+                    if (port > 65535) {
+                        throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "ADD_PATH port out of range: " + port);
+                    }
+                    v.onAddPath(pathId, host, (int) port, blob(frames));
+                }
+                case FrameType.PATH_ADDED -> v.onPathAdded(VarInt.read(frames));
+                case FrameType.PATH_FAILED -> v.onPathFailed(VarInt.read(frames), VarInt.read(frames), string(frames));
+                case FrameType.REMOVE_PATH -> v.onRemovePath(VarInt.read(frames));
+                case FrameType.PATH_STATUS -> v.onPathStatus(VarInt.read(frames), VarInt.read(frames), VarInt.read(frames));
+                case FrameType.RAW -> {
+                    long pathId = VarInt.read(frames);
+                    int len = length(frames, "RAW");
+                    v.onRaw(pathId, frames.readSlice(len));
+                }
+                case FrameType.CLOSE -> v.onClose(VarInt.read(frames), VarInt.read(frames), string(frames));
+                default -> throw new WireException(ErrorCode.UNKNOWN_FRAME, "unknown frame type 0x" + Long.toHexString(type));
+            }
+        }
+        return ackEliciting;
+    }
+
+    private void decodeAck(ByteBuf in, FrameVisitor v) throws WireException {
+        long largest = VarInt.read(in);
+        long extra = VarInt.read(in);
+        if (extra >= MAX_ACK_RANGES) {
+            throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "ACK with " + (extra + 1) + " ranges, limit " + MAX_ACK_RANGES);
+        }
+        int count = (int) extra + 1;
+        long first = VarInt.read(in);
+        long lo = largest - first;
+        if (lo < 0) {
+            throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "ACK range below packet number 0");
+        }
+        ackRanges[0] = largest;
+        ackRanges[1] = lo;
+        for (int i = 1; i < count; i++) {
+            long gap = VarInt.read(in);
+            long len = VarInt.read(in);
+            long hi = lo - gap - 2;
+            long nlo = hi - len;
+            if (hi < 0 || nlo < 0) {
+                throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "ACK range below packet number 0");
+            }
+            ackRanges[2 * i] = hi;
+            ackRanges[2 * i + 1] = nlo;
+            lo = nlo;
+        }
+        v.onAck(ackRanges, count);
+    }
+
+    private static long streamId(ByteBuf in) throws WireException {
+        return VarInt.read(in);
+    }
+
+    private static int length(ByteBuf in, String what) throws WireException {
+        long len = VarInt.read(in);
+        if (len > in.readableBytes()) {
+            throw new WireException(ErrorCode.FRAME_ENCODING_ERROR,
+                    what + " length " + len + " exceeds the " + in.readableBytes() + " bytes left in the packet");
+        }
+        return (int) len;
+    }
+
+    private static byte[] blob(ByteBuf in) throws WireException {
+        int len = length(in, "field");
+        if (len > MAX_BLOB) {
+            throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "field of " + len + " bytes, limit " + MAX_BLOB);
+        }
+        byte[] b = new byte[len];
+        in.readBytes(b);
+        return b;
+    }
+
+    private static String string(ByteBuf in) throws WireException {
+        int len = length(in, "string");
+        if (len > MAX_STRING) {
+            throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "string of " + len + " bytes, limit " + MAX_STRING);
+        }
+        String s = in.toString(in.readerIndex(), len, StandardCharsets.UTF_8);
+        in.skipBytes(len);
+        return s;
+    }
+
+    private static TransportParams params(ByteBuf in) throws WireException {
+        return new TransportParams(VarInt.read(in), VarInt.read(in), VarInt.read(in), VarInt.read(in));
+    }
+}

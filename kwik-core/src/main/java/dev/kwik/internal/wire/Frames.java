@@ -1,0 +1,180 @@
+package dev.kwik.internal.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Frame encoders: every frame KWIK sends is written here and nowhere else. Each method appends one frame at
+ * the writer index of {@code buf}; none allocates beyond what {@code buf} grows by.
+ */
+public final class Frames {
+    /** Room reserved in front of a packet's frames for its header (length and packet number varints). */
+    public static final int HEADER_ROOM = 16;
+    /** Size of the frame header a STREAM frame adds in front of its payload, at most. */
+    public static final int MAX_STREAM_HEADER = 1 + 8 + 8 + 8;
+    /** Largest packet body (packet number and frames) any KWIK endpoint sends or accepts. */
+    public static final int MAX_PACKET_SIZE = 65536;
+    /** Largest STREAM payload that fits a packet with any header. */
+    public static final int MAX_FRAME_PAYLOAD = MAX_PACKET_SIZE - 64;
+
+    private Frames() {
+    }
+
+    public static void ping(ByteBuf buf, long seq) {
+        VarInt.write(buf, FrameType.PING);
+        VarInt.write(buf, seq);
+    }
+
+    public static void pong(ByteBuf buf, long seq) {
+        VarInt.write(buf, FrameType.PONG);
+        VarInt.write(buf, seq);
+    }
+
+    /**
+     * ACK with ranges given high-to-low as pairs {@code [hi0, lo0, hi1, lo1, ...]}, each inclusive, strictly
+     * descending and separated by at least one missing number.
+     */
+    public static void ack(ByteBuf buf, long[] ranges, int rangeCount) {
+        VarInt.write(buf, FrameType.ACK);
+        VarInt.write(buf, ranges[0]);
+        VarInt.write(buf, rangeCount - 1);
+        VarInt.write(buf, ranges[0] - ranges[1]);
+        long prevLo = ranges[1];
+        for (int i = 1; i < rangeCount; i++) {
+            long hi = ranges[2 * i];
+            long lo = ranges[2 * i + 1];
+            VarInt.write(buf, prevLo - hi - 2);
+            VarInt.write(buf, hi - lo);
+            prevLo = lo;
+        }
+    }
+
+    public static void resetStream(ByteBuf buf, long streamId, long code, long finalSize) {
+        VarInt.write(buf, FrameType.RESET_STREAM);
+        VarInt.write(buf, streamId);
+        VarInt.write(buf, code);
+        VarInt.write(buf, finalSize);
+    }
+
+    public static void stopSending(ByteBuf buf, long streamId, long code) {
+        VarInt.write(buf, FrameType.STOP_SENDING);
+        VarInt.write(buf, streamId);
+        VarInt.write(buf, code);
+    }
+
+    public static void maxData(ByteBuf buf, long max) {
+        VarInt.write(buf, FrameType.MAX_DATA);
+        VarInt.write(buf, max);
+    }
+
+    public static void maxStreamData(ByteBuf buf, long streamId, long max) {
+        VarInt.write(buf, FrameType.MAX_STREAM_DATA);
+        VarInt.write(buf, streamId);
+        VarInt.write(buf, max);
+    }
+
+    public static void maxStreams(ByteBuf buf, boolean bidi, long max) {
+        VarInt.write(buf, bidi ? FrameType.MAX_STREAMS_BIDI : FrameType.MAX_STREAMS_UNI);
+        VarInt.write(buf, max);
+    }
+
+    /** STREAM frame header followed by {@code length} payload bytes copied from {@code src[off..]}. */
+    public static void stream(ByteBuf buf, long streamId, long offset, boolean fin, boolean messageEnd,
+                              byte[] src, int off, int length) {
+        streamHeader(buf, streamId, offset, fin, messageEnd, length);
+        buf.writeBytes(src, off, length);
+    }
+
+    /** STREAM frame header only; the caller appends exactly {@code length} payload bytes. */
+    public static void streamHeader(ByteBuf buf, long streamId, long offset, boolean fin, boolean messageEnd,
+                                    int length) {
+        int type = FrameType.STREAM | (fin ? FrameType.STREAM_FIN : 0) | (messageEnd ? FrameType.STREAM_MSG_END : 0);
+        VarInt.write(buf, type);
+        VarInt.write(buf, streamId);
+        VarInt.write(buf, offset);
+        VarInt.write(buf, length);
+    }
+
+    public static void hello(ByteBuf buf, Hello hello) {
+        VarInt.write(buf, FrameType.HELLO);
+        VarInt.write(buf, hello.version());
+        bytes(buf, hello.credentials());
+        bytes(buf, hello.ticket());
+        params(buf, hello.params());
+    }
+
+    public static void helloOk(ByteBuf buf, HelloOk ok) {
+        VarInt.write(buf, FrameType.HELLO_OK);
+        VarInt.write(buf, ok.version());
+        buf.writeBytes(ok.sessionId(), 0, HelloOk.SESSION_ID_LENGTH);
+        VarInt.write(buf, ok.pathId());
+        VarInt.write(buf, ok.role());
+        params(buf, ok.params());
+    }
+
+    public static void addPath(ByteBuf buf, long pathId, String host, int port, byte[] ticket) {
+        VarInt.write(buf, FrameType.ADD_PATH);
+        VarInt.write(buf, pathId);
+        string(buf, host);
+        VarInt.write(buf, port);
+        bytes(buf, ticket);
+    }
+
+    public static void pathAdded(ByteBuf buf, long pathId) {
+        VarInt.write(buf, FrameType.PATH_ADDED);
+        VarInt.write(buf, pathId);
+    }
+
+    public static void pathFailed(ByteBuf buf, long pathId, long code, String reason) {
+        VarInt.write(buf, FrameType.PATH_FAILED);
+        VarInt.write(buf, pathId);
+        VarInt.write(buf, code);
+        string(buf, reason);
+    }
+
+    public static void removePath(ByteBuf buf, long pathId) {
+        VarInt.write(buf, FrameType.REMOVE_PATH);
+        VarInt.write(buf, pathId);
+    }
+
+    public static void pathStatus(ByteBuf buf, long pathId, long state, long code) {
+        VarInt.write(buf, FrameType.PATH_STATUS);
+        VarInt.write(buf, pathId);
+        VarInt.write(buf, state);
+        VarInt.write(buf, code);
+    }
+
+    public static void raw(ByteBuf buf, long pathId, byte[] data, int off, int len) {
+        VarInt.write(buf, FrameType.RAW);
+        VarInt.write(buf, pathId);
+        VarInt.write(buf, len);
+        buf.writeBytes(data, off, len);
+    }
+
+    /** CLOSE: KWIK error code (NO_ERROR for an orderly close), the application's code, reason. */
+    public static void close(ByteBuf buf, long code, long applicationCode, String reason) {
+        VarInt.write(buf, FrameType.CLOSE);
+        VarInt.write(buf, code);
+        VarInt.write(buf, applicationCode);
+        string(buf, reason);
+    }
+
+    private static void params(ByteBuf buf, TransportParams p) {
+        VarInt.write(buf, p.maxData());
+        VarInt.write(buf, p.maxStreamData());
+        VarInt.write(buf, p.maxStreamsBidi());
+        VarInt.write(buf, p.maxStreamsUni());
+    }
+
+    private static void bytes(ByteBuf buf, byte[] b) {
+        VarInt.write(buf, b.length);
+        buf.writeBytes(b);
+    }
+
+    private static void string(ByteBuf buf, String s) {
+        VarInt.write(buf, ByteBufUtil.utf8Bytes(s));
+        buf.writeCharSequence(s, StandardCharsets.UTF_8);
+    }
+}
