@@ -449,8 +449,6 @@ public final class LogicalStream implements KwikStream {
                 recvState = RecvState.RESET_RECEIVED;
                 resetCode = code;
                 readable.signalAll();
-            } else if (recvState == RecvState.STOPPED_LOCALLY) {
-                recvState = RecvState.DONE;
             }
             maybeRetire();
             return grew;
