@@ -1,0 +1,137 @@
+package dev.kwik.internal.stream;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.internal.wire.WireException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ReceiveBufferTest {
+    private final ReceiveBuffer rb = new ReceiveBuffer();
+
+    @AfterEach
+    void release() {
+        rb.discard();
+    }
+
+    private static ByteBuf bytes(int... v) {
+        ByteBuf b = Unpooled.buffer(v.length);
+        for (int x : v) {
+            b.writeByte(x);
+        }
+        return b;
+    }
+
+    private long insert(long offset, ByteBuf data, boolean fin, boolean end) throws WireException {
+        try {
+            return rb.insert(offset, data, fin, end);
+        } finally {
+            data.release();
+        }
+    }
+
+    @Test
+    void readsStopAtMessageBoundaries() throws WireException {
+        insert(0, bytes(1, 2, 3), false, true);
+        insert(3, bytes(4, 5), false, true);
+        byte[] out = new byte[10];
+        assertThat(rb.read(out, 0, 10)).isEqualTo(3);
+        assertThat(rb.read(out, 0, 10)).isEqualTo(2);
+        assertThat(out[0]).isEqualTo((byte) 4);
+        assertThat(rb.read(out, 0, 10)).isZero();
+    }
+
+    @Test
+    void outOfOrderSegmentsBecomeReadableWhenTheGapFills() throws WireException {
+        insert(3, bytes(4, 5, 6), false, true);
+        byte[] out = new byte[10];
+        assertThat(rb.read(out, 0, 10)).isZero();
+        insert(0, bytes(1, 2, 3), false, false);
+        assertThat(rb.read(out, 0, 10)).isEqualTo(6);
+        assertThat(out).startsWith(1, 2, 3, 4, 5, 6);
+    }
+
+    @Test
+    void equalDuplicatesAreDroppedAndConflictingBytesAreAProtocolViolation() throws WireException {
+        insert(0, bytes(1, 2, 3, 4), false, false);
+        insert(2, bytes(3, 4, 5, 6), false, false);
+        assertThat(rb.bufferedBytes()).isEqualTo(6);
+        assertThatThrownBy(() -> insert(1, bytes(2, 9), false, false))
+                .isInstanceOf(WireException.class).hasMessageContaining("conflicting")
+                .extracting(e -> ((WireException) e).code()).isEqualTo(ErrorCode.PROTOCOL_VIOLATION);
+        assertThat(rb.bufferedBytes()).isEqualTo(6);
+    }
+
+    @Test
+    void finalSizeRulesAreEnforced() throws WireException {
+        insert(0, bytes(1, 2), false, false);
+        insert(5, bytes(6), true, false);
+        assertThat(rb.finalSize()).isEqualTo(6);
+        assertThatThrownBy(() -> insert(6, bytes(7), false, false))
+                .extracting(e -> ((WireException) e).code()).isEqualTo(ErrorCode.FINAL_SIZE_ERROR);
+        assertThatThrownBy(() -> insert(3, bytes(4), true, false))
+                .extracting(e -> ((WireException) e).code()).isEqualTo(ErrorCode.FINAL_SIZE_ERROR);
+        ReceiveBuffer other = new ReceiveBuffer();
+        ByteBuf d = bytes(1, 2, 3);
+        other.insert(0, d, false, false);
+        d.release();
+        ByteBuf fin = bytes();
+        assertThatThrownBy(() -> other.insert(2, fin, true, false))
+                .extracting(e -> ((WireException) e).code()).isEqualTo(ErrorCode.FINAL_SIZE_ERROR);
+        fin.release();
+        other.discard();
+    }
+
+    @Test
+    void endOfStreamOnlyAfterEveryByteBelowTheFinalSize() throws WireException {
+        insert(2, bytes(3), true, true);
+        byte[] out = new byte[10];
+        assertThat(rb.read(out, 0, 10)).isZero();
+        assertThat(rb.isFinished()).isFalse();
+        insert(0, bytes(1, 2), false, true);
+        assertThat(rb.read(out, 0, 10)).isEqualTo(2);
+        assertThat(rb.read(out, 0, 10)).isEqualTo(1);
+        assertThat(rb.read(out, 0, 10)).isEqualTo(-1);
+    }
+
+    @Test
+    void randomArrivalOrderWithDuplicatesReassemblesExactly() throws WireException {
+        Random r = new Random(7);
+        byte[] data = new byte[50_000];
+        r.nextBytes(data);
+        List<int[]> pieces = new ArrayList<>();
+        for (int at = 0; at < data.length; ) {
+            int len = Math.min(data.length - at, 1 + r.nextInt(3000));
+            pieces.add(new int[] {at, len});
+            at += len;
+        }
+        List<int[]> arrivals = new ArrayList<>(pieces);
+        for (int i = 0; i < 40; i++) {
+            arrivals.add(pieces.get(r.nextInt(pieces.size())));
+        }
+        Collections.shuffle(arrivals, r);
+        byte[] out = new byte[data.length];
+        int read = 0;
+        for (int[] a : arrivals) {
+            boolean last = a[0] + a[1] == data.length;
+            insert(a[0], Unpooled.wrappedBuffer(data, a[0], a[1]), last, true);
+            int n;
+            while ((n = rb.read(out, read, out.length - read)) > 0) {
+                read += n;
+            }
+        }
+        assertThat(read).isEqualTo(data.length);
+        assertThat(out).isEqualTo(data);
+        assertThat(rb.isFinished()).isTrue();
+        assertThat(rb.bufferedBytes()).isZero();
+    }
+}

@@ -1,0 +1,103 @@
+package dev.kwik.internal.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Records every frame as a string, for round-trip assertions. */
+final class RecordingVisitor implements FrameVisitor {
+    final List<String> frames = new ArrayList<>();
+
+    @Override
+    public void onPing(long seq) {
+        frames.add("PING " + seq);
+    }
+
+    @Override
+    public void onPong(long seq) {
+        frames.add("PONG " + seq);
+    }
+
+    @Override
+    public void onAck(long[] ranges, int rangeCount) {
+        frames.add("ACK " + Arrays.toString(Arrays.copyOf(ranges, 2 * rangeCount)));
+    }
+
+    @Override
+    public void onResetStream(long streamId, long code, long finalSize) {
+        frames.add("RESET_STREAM " + streamId + " " + code + " " + finalSize);
+    }
+
+    @Override
+    public void onStopSending(long streamId, long code) {
+        frames.add("STOP_SENDING " + streamId + " " + code);
+    }
+
+    @Override
+    public void onMaxData(long max) {
+        frames.add("MAX_DATA " + max);
+    }
+
+    @Override
+    public void onMaxStreamData(long streamId, long max) {
+        frames.add("MAX_STREAM_DATA " + streamId + " " + max);
+    }
+
+    @Override
+    public void onMaxStreams(boolean bidi, long max) {
+        frames.add("MAX_STREAMS " + bidi + " " + max);
+    }
+
+    @Override
+    public void onStream(long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) {
+        frames.add("STREAM " + streamId + " " + offset + " " + fin + " " + messageEnd + " " + ByteBufUtil.hexDump(data));
+    }
+
+    @Override
+    public void onHello(Hello h) {
+        frames.add("HELLO " + h.version() + " " + Arrays.toString(h.credentials()) + " " + Arrays.toString(h.ticket()) + " " + h.params());
+    }
+
+    @Override
+    public void onHelloOk(HelloOk ok) {
+        frames.add("HELLO_OK " + ok.version() + " " + Arrays.toString(ok.sessionId()) + " " + ok.pathId() + " " + ok.role() + " " + ok.params());
+    }
+
+    @Override
+    public void onAddPath(long pathId, String host, int port, byte[] ticket) {
+        frames.add("ADD_PATH " + pathId + " " + host + " " + port + " " + Arrays.toString(ticket));
+    }
+
+    @Override
+    public void onPathAdded(long pathId) {
+        frames.add("PATH_ADDED " + pathId);
+    }
+
+    @Override
+    public void onPathFailed(long pathId, long code, String reason) {
+        frames.add("PATH_FAILED " + pathId + " " + code + " " + reason);
+    }
+
+    @Override
+    public void onRemovePath(long pathId) {
+        frames.add("REMOVE_PATH " + pathId);
+    }
+
+    @Override
+    public void onPathStatus(long pathId, long state, long code) {
+        frames.add("PATH_STATUS " + pathId + " " + state + " " + code);
+    }
+
+    @Override
+    public void onRaw(long pathId, ByteBuf data) {
+        frames.add("RAW " + pathId + " " + ByteBufUtil.hexDump(data));
+    }
+
+    @Override
+    public void onClose(long code, long applicationCode, String reason) {
+        frames.add("CLOSE " + code + " " + applicationCode + " " + reason);
+    }
+}
