@@ -17,15 +17,15 @@ import java.util.concurrent.TimeUnit;
  * QUIC settings every KWIK path uses. KWIK's own flow control bounds memory, so QUIC's windows are set wide
  * enough never to be the limit; quiche's defaults (all zero) would allow no stream at all.
  */
-final class QuicCodecs {
-    static final int UDP_PAYLOAD = 1350;
+public final class QuicCodecs {
+    public static final int UDP_PAYLOAD = 1350;
     private static final long QUIC_CONNECTION_WINDOW = 32L << 20;
     private static final long QUIC_STREAM_WINDOW = 16L << 20;
 
     private QuicCodecs() {
     }
 
-    static <B extends QuicCodecBuilder<B>> B configure(B b, TransportConfig c) {
+    public static <B extends QuicCodecBuilder<B>> B configure(B b, TransportConfig c) {
         return b.maxIdleTimeout(c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .initialMaxData(QUIC_CONNECTION_WINDOW)
                 .initialMaxStreamDataBidirectionalLocal(QUIC_STREAM_WINDOW)
@@ -37,11 +37,11 @@ final class QuicCodecs {
                 .maxSendUdpPayloadSize(UDP_PAYLOAD);
     }
 
-    static EventLoopGroup group(int threads, String name) {
+    public static EventLoopGroup group(int threads, String name) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), NioIoHandler.newFactory());
     }
 
-    static Bootstrap udp(EventLoopGroup group) {
+    public static Bootstrap udp(EventLoopGroup group) {
         return new Bootstrap().group(group).channel(NioDatagramChannel.class)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
