@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SinglePathThroughput {
     private static final int CHUNK = 64 * 1024;
+    private static final int THREADS = Integer.getInteger("kwik.bench.threads", 1);
 
     public static void main(String[] args) throws Exception {
         int mib = args.length > 0 ? Integer.parseInt(args[0]) : 256;
@@ -86,8 +87,8 @@ public final class SinglePathThroughput {
     /** KWIK: client writes {@code total} bytes in 64 KiB messages on one stream; server reads to EOF. MB/s. */
     static double kwik(SelfSignedCertificate cert, long total) throws Exception {
         try (KwikServer server = KwikServer.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                .certificate(cert.certificate(), cert.privateKey()).eventLoopThreads(1).build().start();
-             KwikClient client = KwikClient.builder().trustCertificate(cert.certificate()).eventLoopThreads(1).build()) {
+                .certificate(cert.certificate(), cert.privateKey()).eventLoopThreads(THREADS).build().start();
+             KwikClient client = KwikClient.builder().trustCertificate(cert.certificate()).eventLoopThreads(THREADS).build()) {
             KwikSession session = client.dial("localhost:" + server.localAddress().getPort());
             KwikServerSession accepted = server.accept(Duration.ofSeconds(5));
             CompletableFuture<Long> done = CompletableFuture.supplyAsync(() -> {
