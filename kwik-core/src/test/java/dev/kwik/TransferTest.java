@@ -64,6 +64,21 @@ class TransferTest {
         }
         s.close();
         assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(sent.digest());
+        // Every packet the client kept for retransmission was acknowledged and released.
+        dev.kwik.internal.path.Path path = ((dev.kwik.internal.session.SessionCore) p.client()).paths().get(0);
+        waitUntil(() -> path.unackedPackets() == 0);
+    }
+
+    @Test
+    void inputAndOutputStreamAdaptersCarryBytesAndEndOfStream() throws Exception {
+        byte[] data = new byte[300_000];
+        new Random(5).nextBytes(data);
+        Future<byte[]> got = pool.submit(() -> p.server().acceptStream(T).inputStream().readAllBytes());
+        try (java.io.OutputStream out = p.client().openStream().outputStream()) {
+            out.write(data, 0, 100_000);
+            out.write(data, 100_000, 200_000);
+        }
+        assertThat(got.get(30, TimeUnit.SECONDS)).isEqualTo(data);
     }
 
     @Test

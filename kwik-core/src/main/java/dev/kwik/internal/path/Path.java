@@ -116,7 +116,17 @@ public final class Path implements FrameVisitor {
     private void enqueue(Outbound o) {
         outbound.add(o);
         if (drainScheduled.compareAndSet(false, true)) {
-            conn.eventLoop().execute(drainTask);
+            try {
+                conn.eventLoop().execute(drainTask);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The event loop is gone (client or server closed): nothing will be sent; free what waits.
+                Outbound left;
+                while ((left = outbound.poll()) != null) {
+                    if (left.packet != null) {
+                        left.packet.release();
+                    }
+                }
+            }
         }
     }
 
@@ -379,13 +389,17 @@ public final class Path implements FrameVisitor {
     /** Completes once every packet queued so far was sent and acknowledged, or the path closed. Any thread. */
     public java.util.concurrent.CompletableFuture<Void> whenDrained() {
         java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
-        conn.eventLoop().execute(() -> {
-            if (state == PathState.CLOSED || isDrained()) {
-                f.complete(null);
-            } else {
-                drainWaiters.add(f);
-            }
-        });
+        try {
+            conn.eventLoop().execute(() -> {
+                if (state == PathState.CLOSED || isDrained()) {
+                    f.complete(null);
+                } else {
+                    drainWaiters.add(f);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            f.complete(null);
+        }
         return f;
     }
 

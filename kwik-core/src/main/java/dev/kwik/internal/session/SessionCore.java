@@ -123,7 +123,11 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
                 "session " + idHex + " was closed by this side" + describe(code, r)));
         List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
         for (Path p : paths) {
-            sent.add(p.connection().eventLoop().submit(() -> p.sendCloseAndClose(ErrorCode.NO_ERROR, code, r, false)));
+            try {
+                sent.add(p.connection().eventLoop().submit(() -> p.sendCloseAndClose(ErrorCode.NO_ERROR, code, r, false)));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("session={} event=close-after-shutdown", idHex);
+            }
         }
         if (ThreadExecutorMap.currentExecutor() == null) {
             // Wait until CLOSE is handed to QUIC, so that a caller closing its socket next does not swallow it.

@@ -55,7 +55,7 @@ public final class LogicalStream implements KwikStream {
     private KwikException closedCause;
     private boolean retired;
 
-    public LogicalStream(long id, boolean local, boolean clientSide, StreamHost host, long peerMaxStreamData) {
+    public LogicalStream(long id, boolean local, StreamHost host, long peerMaxStreamData) {
         this.id = id;
         this.local = local;
         this.host = host;

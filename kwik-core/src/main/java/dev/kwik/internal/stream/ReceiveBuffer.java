@@ -141,7 +141,6 @@ public final class ReceiveBuffer {
             return 0;
         }
         long limit = boundary();
-        long avail = 0;
         long cursor = readOffset;
         for (Map.Entry<Long, ByteBuf> e : segments.tailMap(readOffset, true).entrySet()) {
             if (e.getKey() != cursor || cursor >= limit) {
@@ -149,7 +148,7 @@ public final class ReceiveBuffer {
             }
             cursor += e.getValue().readableBytes();
         }
-        avail = Math.min(cursor, limit) - readOffset;
+        long avail = Math.min(cursor, limit) - readOffset;
         return (int) Math.min(Integer.MAX_VALUE, avail);
     }
 

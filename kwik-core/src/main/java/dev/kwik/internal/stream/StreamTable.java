@@ -100,7 +100,7 @@ public final class StreamTable {
                 }
             }
             long id = StreamIds.id(nextLocal[t]++, clientSide, uni);
-            LogicalStream s = new LogicalStream(id, true, clientSide, host, peerMaxStreamData);
+            LogicalStream s = new LogicalStream(id, true, host, peerMaxStreamData);
             streams.put(id, s);
             return s;
         } finally {
@@ -141,7 +141,7 @@ public final class StreamTable {
             LogicalStream s = null;
             while (nextRemote[t] <= index) {
                 long nid = StreamIds.id(nextRemote[t]++, !clientSide, uni);
-                s = new LogicalStream(nid, false, clientSide, host, peerMaxStreamData);
+                s = new LogicalStream(nid, false, host, peerMaxStreamData);
                 streams.put(nid, s);
                 acceptQueue.add(s);
             }
