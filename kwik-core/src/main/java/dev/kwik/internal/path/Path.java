@@ -317,6 +317,7 @@ public final class Path implements FrameVisitor {
 
     /** Marks the path active and starts PING every {@code intervalMillis}. Event loop. */
     public void activate(long intervalMillis) {
+        conn.remoteAddress(); // remember the peer while the connection still knows it
         state = PathState.ACTIVE;
         heartbeat = conn.eventLoop().scheduleAtFixedRate(this::ping, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
         if (earlyData != null) {

@@ -25,9 +25,12 @@ final class QuicPathConnection implements PathConnection {
     private volatile QuicStreamChannel control;
     private volatile Path path;
     private QuicConnectionCloseEvent closeEvent;
+    /** Kept once known: a closed QUIC channel no longer reports its peer, and a path's history must. */
+    private volatile InetSocketAddress remote;
 
     QuicPathConnection(QuicChannel quic) {
         this.quic = quic;
+        this.remote = (InetSocketAddress) quic.remoteSocketAddress();
         quic.attr(KEY).set(this);
     }
 
@@ -101,7 +104,12 @@ final class QuicPathConnection implements PathConnection {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return (InetSocketAddress) quic.remoteSocketAddress();
+        InetSocketAddress r = remote;
+        if (r == null) {
+            r = (InetSocketAddress) quic.remoteSocketAddress();
+            remote = r;
+        }
+        return r;
     }
 
     @Override
