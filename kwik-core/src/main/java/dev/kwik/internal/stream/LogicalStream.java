@@ -4,7 +4,6 @@ import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
 import dev.kwik.KwikStream;
 import dev.kwik.KwikStreamException;
-import dev.kwik.KwikTimeoutException;
 import dev.kwik.internal.wire.Frames;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
@@ -13,7 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -525,21 +523,7 @@ public final class LogicalStream implements KwikStream {
     }
 
     private void await(Condition c, long timeoutNanos, long deadline, String op) {
-        try {
-            if (timeoutNanos < 0) {
-                c.await();
-                return;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new KwikTimeoutException(ErrorCode.TIMEOUT, op + " on stream " + id + " timed out after "
-                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-            }
-            c.awaitNanos(left);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KwikException(ErrorCode.TIMEOUT, op + " on stream " + id + " interrupted");
-        }
+        Waits.await(c, timeoutNanos, deadline, op + " on stream " + id);
     }
 
     @Override

@@ -2,14 +2,12 @@ package dev.kwik.internal.stream;
 
 import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
-import dev.kwik.KwikTimeoutException;
 import dev.kwik.internal.wire.WireException;
 import io.netty.util.collection.LongObjectHashMap;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -83,21 +81,7 @@ public final class StreamTable {
                             + (uni ? "unidirectional" : "bidirectional")
                             + " streams and all are in use; close some or use openStreamSync() to wait");
                 }
-                try {
-                    if (timeoutNanos < 0) {
-                        openable.await();
-                    } else {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            throw new KwikTimeoutException(ErrorCode.TIMEOUT, "no stream credit from the peer within "
-                                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-                        }
-                        openable.awaitNanos(left);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new KwikException(ErrorCode.TIMEOUT, "interrupted while waiting for stream credit");
-                }
+                Waits.await(openable, timeoutNanos, deadline, "waiting for stream credit from the peer");
             }
             long id = StreamIds.id(nextLocal[t]++, clientSide, uni);
             LogicalStream s = new LogicalStream(id, true, host, peerMaxStreamData);
@@ -165,21 +149,7 @@ public final class StreamTable {
                 if (closed != null) {
                     throw closed;
                 }
-                try {
-                    if (timeoutNanos < 0) {
-                        acceptable.await();
-                    } else {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            throw new KwikTimeoutException(ErrorCode.TIMEOUT, "no stream from the peer within "
-                                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-                        }
-                        acceptable.awaitNanos(left);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new KwikException(ErrorCode.TIMEOUT, "interrupted while accepting a stream");
-                }
+                Waits.await(acceptable, timeoutNanos, deadline, "accepting a stream");
             }
         } finally {
             lock.unlock();
