@@ -48,7 +48,9 @@ public final class KwikServer implements AutoCloseable {
             selfSigned = null;
             ssl = Tls.server(b.chainPem, b.keyPem);
         }
-        this.endpoint = new ServerEndpoint(b.config(), ssl, b.authenticator, b.maxSessions, b.eventLoopThreads);
+        this.endpoint = new ServerEndpoint(b.config(), new dev.kwik.internal.session.ServerContext(b.serverId,
+                b.clusterSecret, b.ticketLifetime.toMillis(), b.maxPathsPerSession, b.maxRawMessageBytes),
+                ssl, b.authenticator, b.maxSessions, b.eventLoopThreads);
     }
 
     public static Builder builder() {
@@ -136,8 +138,63 @@ public final class KwikServer implements AutoCloseable {
         private boolean selfSigned;
         private KwikAuthenticator authenticator = KwikAuthenticator.ACCEPT_ALL;
         private int maxSessions = 10_000;
+        private String serverId = "kwik-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+        private byte[] clusterSecret = randomSecret();
+        private int maxPathsPerSession = 8;
+        private Duration ticketLifetime = Duration.ofSeconds(10);
+        private int maxRawMessageBytes = 64 * 1024;
 
         private Builder() {
+        }
+
+        private static byte[] randomSecret() {
+            byte[] s = new byte[32];
+            new java.security.SecureRandom().nextBytes(s);
+            return s;
+        }
+
+        /**
+         * This server's id in its cluster, written into the join tickets it mints so that the server a path
+         * lands on knows whether the path extends its own session or makes it a secondary. Default: random.
+         */
+        public Builder serverId(String serverId) {
+            Objects.requireNonNull(serverId, "serverId");
+            if (serverId.isEmpty() || serverId.length() > 255) {
+                throw new IllegalArgumentException("serverId must have 1 to 255 characters");
+            }
+            this.serverId = serverId;
+            return this;
+        }
+
+        /**
+         * The HMAC-SHA256 key every server of a cluster shares (at least 16 bytes): tickets minted by one verify
+         * on the others. Default: a random secret, so paths can join this server only.
+         */
+        public Builder clusterSecret(byte[] secret) {
+            Objects.requireNonNull(secret, "secret");
+            if (secret.length < 16) {
+                throw new IllegalArgumentException("clusterSecret must have at least 16 bytes, got " + secret.length);
+            }
+            this.clusterSecret = secret.clone();
+            return this;
+        }
+
+        /** Most live paths per session (joins past it are refused with PATH_JOIN_REFUSED). Default 8. */
+        public Builder maxPathsPerSession(int max) {
+            this.maxPathsPerSession = (int) checkRange("maxPathsPerSession", max, 1, 64);
+            return this;
+        }
+
+        /** How long a join ticket stays valid after {@code addPath} mints it. Default 10 s. */
+        public Builder ticketLifetime(Duration lifetime) {
+            this.ticketLifetime = checkDuration("ticketLifetime", lifetime);
+            return this;
+        }
+
+        /** Largest {@code sendRaw} message in bytes. Default and maximum 64 KiB. */
+        public Builder maxRawMessageBytes(int bytes) {
+            this.maxRawMessageBytes = (int) checkRange("maxRawMessageBytes", bytes, 1, 64 * 1024);
+            return this;
         }
 
         /** Address to listen on. Default 127.0.0.1:4433; port 0 picks a free port. */

@@ -1,21 +1,71 @@
 package dev.kwik;
 
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * A session as a server holds it. Besides streams, a server sees the session's paths: the ones alive now,
- * the ones that died, and every path since the session began.
+ * A session as a server holds it. Besides streams, a server sees and manages the session's paths: the
+ * primary adds paths (to another of its own addresses, or to a secondary server), removes them, relays raw
+ * bytes to the other servers through the client; a secondary writes into the client's streams with
+ * {@link #attachStream(long)}.
  */
 public interface KwikServerSession extends KwikSession {
     /** Whether this server is the session's primary or a secondary brought in by the primary. */
     Role role();
 
+    /**
+     * Asks the client to open a path to {@code address} (primary only). The future completes with the new path
+     * once the client reports it joined, or fails with a {@link KwikException}: {@link ErrorCode#PATH_JOIN_REFUSED}
+     * (path limit, refused ticket, unreachable address, with the client's reason), {@link ErrorCode#CONNECT_TIMEOUT},
+     * {@link ErrorCode#SESSION_CLOSED}.
+     */
+    CompletableFuture<PathInfo> addPath(InetSocketAddress address);
+
+    /**
+     * Removes a path gracefully (primary only): stops sending on it, waits until what it carried was
+     * acknowledged, then has the client close it. The default path can be removed only while another path to
+     * this server remains; the default moves there.
+     *
+     * @return completes when the path is CLOSED
+     */
+    CompletableFuture<PathInfo> removePath(long pathId);
+
     /** Paths that carry traffic now (CONNECTING, ACTIVE or DEGRADED). */
     List<PathInfo> activePaths();
 
-    /** Paths that died (DEAD), most recent last. */
+    /** Paths that died (DEAD), oldest first. */
     List<PathInfo> deadPaths();
 
     /** Every path since the session began, in the order they were created, with their history. */
     List<PathInfo> allPaths();
+
+    /**
+     * Sends opaque bytes to the server at the end of the client's path {@code pathId}, through the client
+     * (primary → secondary, secondary → primary). At most 64 KiB.
+     *
+     * @throws KwikException {@link ErrorCode#PATH_JOIN_REFUSED} for an unknown or dead path, or
+     *                       {@link ErrorCode#PACKET_TOO_LARGE} above the size limit
+     */
+    void sendRaw(long pathId, byte[] data);
+
+    /** Waits for the next raw message relayed to this server. */
+    RawMessage receiveRaw();
+
+    /** Waits at most {@code timeout} for the next raw message ({@link ErrorCode#TIMEOUT}). */
+    RawMessage receiveRaw(Duration timeout);
+
+    /**
+     * A writer into the client's stream {@code streamId} (secondary only). Position it with
+     * {@link KwikStream#writePosition(long)}; each write lands at that offset in the client's stream. It cannot
+     * read, and its {@code close()} only releases it: the primary's FIN sets the stream's final size.
+     */
+    KwikStream attachStream(long streamId);
+
+    /** Switches the path scheduler of this session while it runs. */
+    void scheduler(PathScheduler scheduler);
+
+    /** Registers a listener for this session's path events. */
+    void addPathListener(PathListener listener);
 }

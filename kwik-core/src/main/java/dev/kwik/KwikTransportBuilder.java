@@ -22,6 +22,8 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
     Duration linger = Duration.ofSeconds(2);
     Duration idleTimeout = Duration.ofSeconds(30);
     Duration connectTimeout = Duration.ofSeconds(5);
+    Duration deadAfter = Duration.ofSeconds(1);
+    java.util.function.Supplier<PathScheduler> scheduler = PathScheduler::minRtt;
     int eventLoopThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     KwikTransportBuilder() {
@@ -89,6 +91,28 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
         return self();
     }
 
+    /** A path that receives nothing (not even heartbeats) for this long is declared DEAD. Default 1 s. */
+    public B deadAfter(Duration deadAfter) {
+        this.deadAfter = checkDuration("deadAfter", deadAfter);
+        return self();
+    }
+
+    /**
+     * How each session picks a path per packet, by name: {@code min-rtt} (default), {@code round-robin},
+     * {@code weighted}, {@code redundant}.
+     */
+    public B scheduler(String name) {
+        PathScheduler.named(name);
+        this.scheduler = () -> PathScheduler.named(name);
+        return self();
+    }
+
+    /** A custom scheduler; the supplier is called once per session (schedulers may keep per-session state). */
+    public B scheduler(java.util.function.Supplier<PathScheduler> factory) {
+        this.scheduler = Objects.requireNonNull(factory, "factory");
+        return self();
+    }
+
     /** Netty event-loop threads. Default: the number of processors. */
     public B eventLoopThreads(int threads) {
         this.eventLoopThreads = (int) checkRange("eventLoopThreads", threads, 1, 1024);
@@ -97,7 +121,7 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
 
     TransportConfig config() {
         return new TransportConfig(streamWindow, sessionWindow, maxConcurrentStreams, streamsPerChannel, maxFramePayload,
-                Frames.MAX_PACKET_SIZE, heartbeatInterval, linger, idleTimeout, connectTimeout);
+                Frames.MAX_PACKET_SIZE, heartbeatInterval, linger, idleTimeout, connectTimeout, deadAfter, scheduler);
     }
 
     static long checkRange(String name, long value, long min, long max) {

@@ -116,7 +116,7 @@ public final class SinglePathThroughput {
     /** Raw Netty QUIC with the same settings: one connection, one bidirectional stream, FIN at the end. MB/s. */
     static double raw(SelfSignedCertificate cert, long total) throws Exception {
         TransportConfig cfg = new TransportConfig(0, 0, 0, 1, 0, 0, Duration.ofMillis(250), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), Duration.ofSeconds(5));
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(1), dev.kwik.PathScheduler::minRtt);
         EventLoopGroup serverGroup = QuicCodecs.group(1, "raw-server");
         EventLoopGroup clientGroup = QuicCodecs.group(1, "raw-client");
         CompletableFuture<Long> done = new CompletableFuture<>();

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * here, everything else goes to the {@link PathOwner} (handshake, then session). ACKs for what arrived go
  * out at the end of each read batch.
  */
-public final class Path implements FrameVisitor {
+public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
     private static final Logger log = LoggerFactory.getLogger(Path.class);
     /** Stream id meaning "the control channel". */
     public static final long CONTROL = -1;
@@ -42,7 +42,16 @@ public final class Path implements FrameVisitor {
     private record Outbound(long streamId, ByteBuf packet, boolean retransmittable) {
     }
 
-    private final long id;
+    /** Queued plus unacknowledged bytes above which a path reports no capacity to the scheduler. */
+    static final long MAX_IN_FLIGHT = 4L << 20;
+
+    private volatile long id;
+    private volatile dev.kwik.Role serverRole = dev.kwik.Role.PRIMARY;
+    private volatile int weight = 1;
+    private volatile boolean backup;
+    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long unackedBytes;
+    private long deadAfterMillis = Long.MAX_VALUE;
     private final PathConnection conn;
     private final FrameDecoder decoder = new FrameDecoder();
     private final AckTracker acks = new AckTracker();
@@ -88,6 +97,58 @@ public final class Path implements FrameVisitor {
         return id;
     }
 
+    @Override
+    public long pathId() {
+        return id;
+    }
+
+    /** Sets the id the handshake assigned (before the path is active). */
+    public void assignId(long id) {
+        this.id = id;
+    }
+
+    /** The role of the server at the far end (client side) or of this server (server side). */
+    public dev.kwik.Role serverRole() {
+        return serverRole;
+    }
+
+    public void serverRole(dev.kwik.Role role) {
+        this.serverRole = role;
+    }
+
+    @Override
+    public int weight() {
+        return weight;
+    }
+
+    public void weight(int weight) {
+        this.weight = weight;
+    }
+
+    public boolean isBackup() {
+        return backup;
+    }
+
+    public void backup(boolean backup) {
+        this.backup = backup;
+    }
+
+    @Override
+    public long bytesInFlight() {
+        return queuedBytes.get() + unackedBytes;
+    }
+
+    @Override
+    public boolean hasCapacity() {
+        return bytesInFlight() < MAX_IN_FLIGHT;
+    }
+
+    /** Whether the path can carry packets (ACTIVE or DEGRADED). */
+    public boolean isAlive() {
+        PathState s = state;
+        return s == PathState.ACTIVE || s == PathState.DEGRADED;
+    }
+
     public PathConnection connection() {
         return conn;
     }
@@ -105,6 +166,7 @@ public final class Path implements FrameVisitor {
      * @param retransmittable whether its frames are kept until acknowledged
      */
     public void send(long streamId, ByteBuf packet, boolean retransmittable) {
+        queuedBytes.addAndGet(packet.readableBytes());
         enqueue(new Outbound(streamId, packet, retransmittable));
     }
 
@@ -123,6 +185,7 @@ public final class Path implements FrameVisitor {
                 Outbound left;
                 while ((left = outbound.poll()) != null) {
                     if (left.packet != null) {
+                        queuedBytes.addAndGet(-left.packet.readableBytes());
                         left.packet.release();
                     }
                 }
@@ -135,13 +198,19 @@ public final class Path implements FrameVisitor {
         Outbound o;
         while ((o = outbound.poll()) != null) {
             if (o.packet == null) {
-                if (state != PathState.CLOSED) {
+                if (!isFinished()) {
                     pool.release(o.streamId);
                 }
                 continue;
             }
-            if (state == PathState.CLOSED) {
-                o.packet.release();
+            queuedBytes.addAndGet(-o.packet.readableBytes());
+            if (isFinished()) {
+                // Raced with the path's end: let the owner place it on another path.
+                if (o.retransmittable) {
+                    owner.onOrphanedFrames(this, java.util.List.of(o.packet));
+                } else {
+                    o.packet.release();
+                }
                 continue;
             }
             if (o.streamId == CONTROL) {
@@ -180,6 +249,7 @@ public final class Path implements FrameVisitor {
         VarInt.set(p, at, pn);
         p.readerIndex(start);
         sent.add(pn, retransmittable ? p.retainedSlice(framesStart, framesLen) : null);
+        unackedBytes = sent.unackedBytes();
         bytesSent += p.readableBytes();
         packetsSent++;
         return p;
@@ -203,7 +273,7 @@ public final class Path implements FrameVisitor {
 
     /** One packet body (packet number and frames) from a data or control channel; released by the caller. */
     public void onPacket(ByteBuf body, boolean fromControl) {
-        if (state == PathState.CLOSED) {
+        if (isFinished()) {
             return;
         }
         if (!fromControl && state == PathState.CONNECTING) {
@@ -236,7 +306,7 @@ public final class Path implements FrameVisitor {
 
     /** End of a read batch on one of this path's QUIC streams: acknowledge what arrived, flush. */
     public void onReadComplete() {
-        if (state == PathState.CLOSED) {
+        if (isFinished()) {
             return;
         }
         while (acks.hasPending()) {
@@ -250,7 +320,7 @@ public final class Path implements FrameVisitor {
 
     /** A wire error on this path: tell the peer with CLOSE, then close the path. */
     public void protocolError(ErrorCode code, String reason) {
-        if (state == PathState.CLOSED) {
+        if (isFinished()) {
             return;
         }
         log.debug("path={} event=protocol-error code={} reason={}", id, code, reason);
@@ -262,7 +332,7 @@ public final class Path implements FrameVisitor {
      * same code and reason, for a peer that loses the race with the frame). Event loop.
      */
     public void sendCloseAndClose(ErrorCode code, long applicationCode, String reason, boolean byPeer) {
-        if (state == PathState.CLOSED) {
+        if (isFinished()) {
             return;
         }
         String r = reason.length() > 256 ? reason.substring(0, 256) : reason;
@@ -277,17 +347,34 @@ public final class Path implements FrameVisitor {
         close(code, r, byPeer);
     }
 
-    /**
-     * Closes the path (idempotent, event loop): stops the heartbeat, releases what waits, closes the QUIC
-     * connection and tells the owner.
-     */
+    /** Closes the path deliberately (CLOSED). Idempotent; event loop. */
     public void close(ErrorCode code, String reason, boolean byPeer) {
-        if (state == PathState.CLOSED) {
+        finish(PathState.CLOSED, code, reason, byPeer);
+    }
+
+    /** The path failed (DEAD): connection lost, idle or heartbeat timeout. Idempotent; event loop. */
+    public void die(ErrorCode code, String reason) {
+        finish(PathState.DEAD, code, reason, false);
+    }
+
+    /** Whether the path ended (DEAD or CLOSED). */
+    public boolean isFinished() {
+        PathState s = state;
+        return s == PathState.DEAD || s == PathState.CLOSED;
+    }
+
+    /**
+     * Ends the path: stops the heartbeat, closes the QUIC connection, and gives the owner every frame not yet
+     * acknowledged (queued or sent) so it can re-send them elsewhere; the owner then owns those buffers.
+     */
+    private void finish(PathState end, ErrorCode code, String reason, boolean byPeer) {
+        if (isFinished()) {
             return;
         }
-        state = PathState.CLOSED;
+        state = end;
         closedAtMillis = System.currentTimeMillis();
         closeReason = reason;
+        log.debug("path={} state={} code={} reason={}", id, end, code, reason);
         if (heartbeat != null) {
             heartbeat.cancel(false);
         }
@@ -296,16 +383,26 @@ public final class Path implements FrameVisitor {
             earlyData.forEach(ByteBuf::release);
             earlyData.clear();
         }
+        java.util.List<ByteBuf> orphans = new java.util.ArrayList<>();
+        sent.drainTo(orphans::add);
+        unackedBytes = 0;
         Outbound o;
         while ((o = outbound.poll()) != null) {
             if (o.packet != null) {
-                o.packet.release();
+                queuedBytes.addAndGet(-o.packet.readableBytes());
+                if (o.retransmittable) {
+                    orphans.add(o.packet);
+                } else {
+                    o.packet.release();
+                }
             }
         }
-        sent.drainTo(ByteBuf::release);
         completeDrainWaiters();
         conn.close(code, reason);
         owner.onPathClosed(this, code, reason, byPeer);
+        if (!orphans.isEmpty()) {
+            owner.onOrphanedFrames(this, orphans);
+        }
     }
 
     /** Hands the unacknowledged frames to {@code sink} (for re-sending elsewhere) and forgets them. Event loop. */
@@ -316,7 +413,8 @@ public final class Path implements FrameVisitor {
     // ------------------------------------------------------------------ heartbeat
 
     /** Marks the path active and starts PING every {@code intervalMillis}. Event loop. */
-    public void activate(long intervalMillis) {
+    public void activate(long intervalMillis, long deadAfterMillis) {
+        this.deadAfterMillis = deadAfterMillis;
         conn.remoteAddress(); // remember the peer while the connection still knows it
         state = PathState.ACTIVE;
         heartbeat = conn.eventLoop().scheduleAtFixedRate(this::ping, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
@@ -334,7 +432,11 @@ public final class Path implements FrameVisitor {
     }
 
     private void ping() {
-        if (state == PathState.CLOSED) {
+        if (isFinished()) {
+            return;
+        }
+        if (System.currentTimeMillis() - lastActiveAtMillis > deadAfterMillis) {
+            die(ErrorCode.CONNECTION_LOST, "heartbeat-timeout: nothing received for over " + deadAfterMillis + " ms");
             return;
         }
         if (pingOutstanding < 0) {
@@ -371,6 +473,7 @@ public final class Path implements FrameVisitor {
         for (int i = 0; i < rangeCount; i++) {
             sent.ack(ranges[2 * i + 1], ranges[2 * i]);
         }
+        unackedBytes = sent.unackedBytes();
         if (!drainWaiters.isEmpty() && isDrained()) {
             completeDrainWaiters();
         }
@@ -392,7 +495,7 @@ public final class Path implements FrameVisitor {
         java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
         try {
             conn.eventLoop().execute(() -> {
-                if (state == PathState.CLOSED || isDrained()) {
+                if (isFinished() || isDrained()) {
                     f.complete(null);
                 } else {
                     drainWaiters.add(f);

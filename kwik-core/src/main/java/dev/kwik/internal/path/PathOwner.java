@@ -16,6 +16,14 @@ public abstract class PathOwner implements FrameVisitor {
     /** The path failed: a wire error, a CLOSE from the peer or the QUIC connection going away. Event loop. */
     public abstract void onPathClosed(Path path, ErrorCode code, String reason, boolean byPeer);
 
+    /**
+     * Frames the path had queued or sent without acknowledgement when it ended (each buffer's readable bytes
+     * are whole frames). The owner re-sends them on another path or releases them. Event loop of the path.
+     */
+    public void onOrphanedFrames(Path path, java.util.List<ByteBuf> frames) {
+        frames.forEach(ByteBuf::release);
+    }
+
     protected static WireException unexpected(int type) {
         return new WireException(ErrorCode.PROTOCOL_VIOLATION, "unexpected " + FrameType.name(type) + " frame");
     }

@@ -4,7 +4,10 @@ import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
 import dev.kwik.KwikTimeoutException;
 import dev.kwik.internal.path.Path;
+import dev.kwik.internal.path.PathOwner;
 import dev.kwik.internal.session.ClientHandshake;
+import dev.kwik.internal.session.JoinHandshake;
+import dev.kwik.internal.session.PathJoiner;
 import dev.kwik.internal.session.ClientSession;
 import dev.kwik.internal.session.TransportConfig;
 import io.netty.channel.Channel;
@@ -23,12 +26,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Dials paths: one UDP socket and one QUIC connection per path, then HELLO on the control stream. Owns the
  * client's event loops.
  */
-public final class ClientEndpoint {
+public final class ClientEndpoint implements PathJoiner {
     private final TransportConfig config;
     private final QuicSslContext ssl;
     private final byte[] credentials;
@@ -51,8 +55,33 @@ public final class ClientEndpoint {
         if (remote.isUnresolved()) {
             return CompletableFuture.failedFuture(new KwikException(ErrorCode.CONNECTION_LOST, "cannot resolve " + target));
         }
-        ClientHandshake hs = new ClientHandshake(config, credentials, target);
-        CompletableFuture<ClientSession> result = hs.result();
+        ClientHandshake hs = new ClientHandshake(config, credentials, target, this);
+        openPath(remote, target, hs, hs.result(), hs::start);
+        return hs.result().thenApply(s -> {
+            sessions.add(s);
+            s.terminated().thenRun(() -> sessions.remove(s));
+            return s;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Path> join(InetSocketAddress remote, byte[] sessionId, byte[] ticket, Consumer<Path> joined) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.SESSION_CLOSED, "the KwikClient is closed"));
+        }
+        String target = remote.getHostString() + ":" + remote.getPort();
+        JoinHandshake hs = new JoinHandshake(config, sessionId, ticket, target, joined);
+        openPath(remote, target, hs, hs.result(), hs::start);
+        return hs.result();
+    }
+
+    /**
+     * One UDP socket and one QUIC connection to {@code remote}, a control stream, then {@code start} sends the
+     * handshake's HELLO. {@code result} fails on any error or after the connect timeout; the socket closes with
+     * the QUIC connection or on failure.
+     */
+    private void openPath(InetSocketAddress remote, String target, PathOwner handshake, CompletableFuture<?> result,
+                          Consumer<Path> start) {
         io.netty.channel.ChannelHandler codec = QuicCodecs.configure(new QuicClientCodecBuilder(), config)
                 .sslEngineProvider(q -> ssl.newEngine(q.alloc(), remote.getHostString(), remote.getPort()))
                 .build();
@@ -69,7 +98,7 @@ public final class ClientEndpoint {
                 }
             });
             udp.eventLoop().schedule(() -> {
-                result.completeExceptionally(new KwikTimeoutException(ErrorCode.CONNECT_TIMEOUT, "no KWIK session with "
+                result.completeExceptionally(new KwikTimeoutException(ErrorCode.CONNECT_TIMEOUT, "no KWIK handshake with "
                         + target + " within " + config.connectTimeout().toMillis() + " ms; is a KWIK server listening there?"));
             }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
             QuicChannel.newBootstrap(udp)
@@ -89,7 +118,7 @@ public final class ClientEndpoint {
                             return;
                         }
                         QuicPathConnection conn = new QuicPathConnection(q);
-                        Path path = new Path(0, conn, hs, config.streamsPerChannel());
+                        Path path = new Path(0, conn, handshake, config.streamsPerChannel());
                         path.bufferEarlyData();
                         conn.path(path);
                         q.createStream(QuicStreamType.BIDIRECTIONAL, null).addListener(sf -> {
@@ -102,14 +131,9 @@ public final class ClientEndpoint {
                             QuicStreamChannel control = (QuicStreamChannel) sf.getNow();
                             conn.control(control);
                             PathHandlers.install(control, maxPacket());
-                            hs.start(path);
+                            start.accept(path);
                         });
                     });
-        });
-        return result.thenApply(s -> {
-            sessions.add(s);
-            s.terminated().thenRun(() -> sessions.remove(s));
-            return s;
         });
     }
 

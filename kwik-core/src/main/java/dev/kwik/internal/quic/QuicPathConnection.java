@@ -125,15 +125,16 @@ final class QuicPathConnection implements PathConnection {
         }
         QuicConnectionCloseEvent e = closeEvent;
         if (quic.isTimedOut()) {
-            p.close(ErrorCode.IDLE_TIMEOUT, "QUIC idle timeout", false);
+            p.die(ErrorCode.IDLE_TIMEOUT, "QUIC idle timeout");
         } else if (e != null && e.isApplicationClose()) {
+            // The peer closed this connection on purpose (session close, path removal or a protocol error).
             String reason = new String(e.reason(), StandardCharsets.UTF_8);
             ErrorCode c = ErrorCode.fromWire(e.error());
             p.close(c, reason.isEmpty() ? "closed by peer" : reason, true);
         } else if (e != null && e.isTlsError()) {
-            p.close(ErrorCode.TLS_HANDSHAKE_FAILED, "TLS alert " + QuicConnectionCloseEvent.extractTlsError(e.error()), true);
+            p.die(ErrorCode.TLS_HANDSHAKE_FAILED, "TLS alert " + QuicConnectionCloseEvent.extractTlsError(e.error()));
         } else {
-            p.close(ErrorCode.CONNECTION_LOST, e != null ? "QUIC transport error " + e.error() : "QUIC connection closed", true);
+            p.die(ErrorCode.CONNECTION_LOST, e != null ? "QUIC transport error " + e.error() : "QUIC connection lost");
         }
     }
 }

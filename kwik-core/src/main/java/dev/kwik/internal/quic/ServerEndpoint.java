@@ -4,6 +4,9 @@ import dev.kwik.ErrorCode;
 import dev.kwik.KwikAuthenticator;
 import dev.kwik.KwikException;
 import dev.kwik.internal.path.Path;
+import dev.kwik.internal.session.JoinTicket;
+import dev.kwik.internal.session.ReplayCache;
+import dev.kwik.internal.session.ServerContext;
 import dev.kwik.internal.session.ServerHandshake;
 import dev.kwik.internal.session.ServerSession;
 import dev.kwik.internal.session.SessionRegistry;
@@ -23,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -41,12 +45,17 @@ public final class ServerEndpoint implements SessionRegistry {
     private final EventLoopGroup group;
     private final ThreadPoolExecutor workers;
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<String, ServerSession> byId = new ConcurrentHashMap<>();
+    private final ServerContext context;
+    private final ReplayCache replays = new ReplayCache(100_000);
     private final AcceptQueue<ServerSession> accepts = new AcceptQueue<>();
     private volatile Channel udp;
     private volatile boolean closing;
 
-    public ServerEndpoint(TransportConfig config, QuicSslContext ssl, KwikAuthenticator authenticator, int maxSessions, int threads) {
+    public ServerEndpoint(TransportConfig config, ServerContext context, QuicSslContext ssl, KwikAuthenticator authenticator,
+                          int maxSessions, int threads) {
         this.config = config;
+        this.context = context;
         this.ssl = ssl;
         this.authenticator = authenticator;
         this.maxSessions = maxSessions;
@@ -92,8 +101,32 @@ public final class ServerEndpoint implements SessionRegistry {
             return "server holds its maximum of " + maxSessions + " sessions";
         }
         sessions.add(session);
-        session.terminated().thenRun(() -> sessions.remove(session));
+        byId.put(session.id(), session);
+        session.terminated().thenRun(() -> {
+            sessions.remove(session);
+            byId.remove(session.id(), session);
+        });
         return null;
+    }
+
+    @Override
+    public String admitSecondary(ServerSession session) {
+        return admit(session);
+    }
+
+    @Override
+    public ServerContext context() {
+        return context;
+    }
+
+    @Override
+    public int useTicket(JoinTicket ticket) {
+        return replays.use(ticket.nonce(), ticket.expiresAtMillis(), System.currentTimeMillis());
+    }
+
+    @Override
+    public ServerSession find(byte[] sessionId) {
+        return byId.get(io.netty.buffer.ByteBufUtil.hexDump(sessionId));
     }
 
     @Override

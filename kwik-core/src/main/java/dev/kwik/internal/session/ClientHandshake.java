@@ -21,13 +21,15 @@ public final class ClientHandshake extends PathOwner {
     private final TransportConfig config;
     private final byte[] credentials;
     private final String target;
+    private final PathJoiner joiner;
     private final CompletableFuture<ClientSession> result = new CompletableFuture<>();
     private Path path;
 
-    public ClientHandshake(TransportConfig config, byte[] credentials, String target) {
+    public ClientHandshake(TransportConfig config, byte[] credentials, String target, PathJoiner joiner) {
         this.config = config;
         this.credentials = credentials;
         this.target = target;
+        this.joiner = joiner;
     }
 
     public CompletableFuture<ClientSession> result() {
@@ -37,7 +39,7 @@ public final class ClientHandshake extends PathOwner {
     /** Sends HELLO on the path's control channel. */
     public void start(Path path) {
         this.path = path;
-        Hello hello = new Hello(TransportConfig.VERSION, credentials, new byte[0], SessionCore.localParams(config));
+        Hello hello = new Hello(TransportConfig.VERSION, credentials, new byte[0], new byte[0], SessionCore.localParams(config));
         ByteBuf p = PooledByteBufAllocator.DEFAULT.directBuffer(Frames.HEADER_ROOM + 64 + credentials.length);
         p.writerIndex(Frames.HEADER_ROOM).readerIndex(Frames.HEADER_ROOM);
         Frames.hello(p, hello);
@@ -49,9 +51,8 @@ public final class ClientHandshake extends PathOwner {
         if (ok.version() != TransportConfig.VERSION) {
             throw new WireException(ErrorCode.VERSION_MISMATCH, "server chose KWIK version " + ok.version());
         }
-        ClientSession session = new ClientSession(ok.sessionId(), config, ok.params(), path);
-        path.owner(session);
-        path.activate(config.heartbeatInterval().toMillis());
+        ClientSession session = new ClientSession(ok.sessionId(), config, ok.params(), path, joiner);
+        path.activate(config.heartbeatInterval().toMillis(), config.deadAfter().toMillis());
         if (!result.complete(session)) {
             // The dial timed out meanwhile: nobody will use this session.
             path.sendCloseAndClose(ErrorCode.NO_ERROR, 0, "dial abandoned", false);

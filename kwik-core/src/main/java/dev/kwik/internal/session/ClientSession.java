@@ -1,16 +1,187 @@
 package dev.kwik.internal.session;
 
+import dev.kwik.ErrorCode;
+import dev.kwik.KwikException;
+import dev.kwik.PathState;
+import dev.kwik.Role;
 import dev.kwik.internal.path.Path;
-import dev.kwik.internal.wire.TransportParams;
 
-/** The client's session: a facade over its paths; nothing about paths or the control plane is public here. */
+import dev.kwik.internal.stream.StreamIds;
+import dev.kwik.internal.wire.Frames;
+import dev.kwik.internal.wire.TransportParams;
+import dev.kwik.internal.wire.WireException;
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The client's session: a facade over its paths. Nothing about paths or the control plane is public; the
+ * primary drives them (ADD_PATH, REMOVE_PATH, RAW) and this class carries its orders out:
+ * <ul>
+ *   <li>the client's own stream data goes only to paths of the primary server;</li>
+ *   <li>a secondary may only write into existing streams (or the primary's, opened implicitly), never end one,
+ *   and its violations close its path, not the session;</li>
+ *   <li>every path that ends is reported to the primary with PATH_STATUS.</li>
+ * </ul>
+ */
 public final class ClientSession extends SessionCore {
-    public ClientSession(byte[] sessionId, TransportConfig config, TransportParams serverParams, Path primary) {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+
+    private final PathJoiner joiner;
+
+    public ClientSession(byte[] sessionId, TransportConfig config, TransportParams serverParams, Path primary, PathJoiner joiner) {
         super(true, sessionId, config, serverParams, primary);
+        this.joiner = joiner;
+        primary.serverRole(Role.PRIMARY);
+    }
+
+    @Override
+    protected boolean carriesData(Path p) {
+        return p.serverRole() == Role.PRIMARY;
+    }
+
+    @Override
+    protected boolean sameServer(Path p, Path other) {
+        if (p.serverRole() == Role.PRIMARY) {
+            return other.serverRole() == Role.PRIMARY;
+        }
+        return other.serverRole() == Role.SECONDARY && other.remoteAddress().equals(p.remoteAddress());
+    }
+
+    /** Flow-control credit goes to every server that may write to us: the primary and each secondary. */
+    @Override
+    public void sendControlPacket(ByteBuf packet) {
+        java.util.Set<InetSocketAddress> secondaries = new java.util.HashSet<>();
+        for (Path p : paths) {
+            if (p.isAlive() && p.serverRole() == Role.SECONDARY && secondaries.add(p.remoteAddress())) {
+                p.send(Path.CONTROL, copyOf(packet), true);
+            }
+        }
+        super.sendControlPacket(packet);
+    }
+
+    // ------------------------------------------------------------------ orders from the primary
+
+    @Override
+    void onAddPath(Path from, long pathId, String host, int port, byte[] ticket) throws WireException {
+        requirePrimary(from, "ADD_PATH");
+        CompletableFuture.supplyAsync(() -> new InetSocketAddress(host, port))
+                .thenCompose(address -> {
+                    if (address.isUnresolved()) {
+                        throw new KwikException(ErrorCode.PATH_JOIN_REFUSED, "cannot resolve " + host);
+                    }
+                    return joiner.join(address, sessionId, ticket, p -> joined(p, address));
+                })
+                .whenComplete((p, e) -> {
+                    if (e == null) {
+                        ByteBuf ok = newPacket(10);
+                        Frames.pathAdded(ok, pathId);
+                        super.sendControlPacket(ok);
+                        return;
+                    }
+                    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    ErrorCode code = t instanceof KwikException k ? k.code() : ErrorCode.PATH_JOIN_REFUSED;
+                    log.debug("session={} event=join-failed path={} address={}:{} code={} reason={}", idHex, pathId, host, port, code, t.getMessage());
+                    ByteBuf fail = newPacket(64 + 256 * 3);
+                    String reason = String.valueOf(t.getMessage());
+                    Frames.pathFailed(fail, pathId, code.wireValue() >= 0 ? code.wireValue() : ErrorCode.PATH_JOIN_REFUSED.wireValue(),
+                            reason.length() > 256 ? reason.substring(0, 256) : reason);
+                    super.sendControlPacket(fail);
+                });
+    }
+
+    /** The new path's HELLO_OK arrived: take it over before its next packet. Its event loop. */
+    private void joined(Path p, InetSocketAddress address) {
+        if (!isOpen()) {
+            p.close(ErrorCode.NO_ERROR, "session closed", false);
+            return;
+        }
+        attach(p);
+        p.activate(config.heartbeatInterval().toMillis(), config.deadAfter().toMillis());
+        log.debug("session={} event=path-added path={} address={} role={}", idHex, p.id(), address, p.serverRole());
+    }
+
+    @Override
+    void onRemovePath(Path from, long pathId) throws WireException {
+        requirePrimary(from, "REMOVE_PATH");
+        for (Path p : paths) {
+            if (p.id() == pathId && !p.isFinished()) {
+                p.connection().eventLoop().execute(() -> p.sendCloseAndClose(ErrorCode.NO_ERROR, 0, "removed by the primary", false));
+            }
+        }
+    }
+
+    @Override
+    void onRaw(Path from, long targetPathId, ByteBuf data) {
+        for (Path p : paths) {
+            if (p.id() == targetPathId && p.isAlive()) {
+                ByteBuf fwd = newPacket(24 + data.readableBytes());
+                dev.kwik.internal.wire.VarInt.write(fwd, dev.kwik.internal.wire.FrameType.RAW);
+                dev.kwik.internal.wire.VarInt.write(fwd, from.id());
+                dev.kwik.internal.wire.VarInt.write(fwd, data.readableBytes());
+                fwd.writeBytes(data, data.readerIndex(), data.readableBytes());
+                p.send(Path.CONTROL, fwd, true);
+                return;
+            }
+        }
+        log.debug("session={} event=raw-dropped from={} to={} reason=no-live-path", idHex, from.id(), targetPathId);
+    }
+
+    @Override
+    protected void onPathEnded(Path path, ErrorCode code, String reason, boolean byPeer) {
+        if (!isOpen() || !primaryReachable()) {
+            return;
+        }
+        ByteBuf p = newPacket(16);
+        Frames.pathStatus(p, path.id(), path.state() == PathState.DEAD ? PathStateCodes.DEAD : PathStateCodes.CLOSED,
+                code.wireValue() >= 0 ? code.wireValue() : ErrorCode.CONNECTION_LOST.wireValue());
+        super.sendControlPacket(p);
+    }
+
+    // ------------------------------------------------------------------ secondary writers
+
+    @Override
+    void onStream(Path from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
+        if (from.serverRole() == Role.SECONDARY) {
+            if (fin) {
+                throw new WireException(ErrorCode.PROTOCOL_VIOLATION,
+                        "a secondary cannot end stream " + streamId + "; the primary's FIN sets its final size");
+            }
+            if (StreamIds.isClientInitiated(streamId) && !streams.isOpenLocal(streamId)) {
+                throw new WireException(ErrorCode.STREAM_STATE_ERROR,
+                        "secondary wrote into stream " + streamId + ", which this client has not opened");
+            }
+        }
+        super.onStream(from, streamId, offset, fin, messageEnd, data);
+    }
+
+    @Override
+    void onClose(Path from, long code, long applicationCode, String reason) {
+        if (from.serverRole() == Role.SECONDARY) {
+            // A secondary leaving ends its paths, not the session.
+            for (Path p : paths) {
+                if (sameServer(from, p)) {
+                    p.connection().eventLoop().execute(() -> p.close(ErrorCode.NO_ERROR, "secondary closed: " + reason, true));
+                }
+            }
+            return;
+        }
+        super.onClose(from, code, applicationCode, reason);
+    }
+
+    private static void requirePrimary(Path from, String frame) throws WireException {
+        if (from.serverRole() != Role.PRIMARY) {
+            throw new WireException(ErrorCode.PROTOCOL_VIOLATION, frame + " from a secondary; only the primary manages paths");
+        }
     }
 
     @Override
     public String toString() {
         return "KwikSession[client, id=" + idHex + ", open=" + isOpen() + "]";
     }
+
 }

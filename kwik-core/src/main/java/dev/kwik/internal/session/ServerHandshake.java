@@ -64,7 +64,8 @@ public final class ServerHandshake extends PathOwner {
                     "client speaks KWIK version " + hello.version() + ", this server speaks " + TransportConfig.VERSION);
         }
         if (hello.ticket().length > 0) {
-            throw new WireException(ErrorCode.PATH_JOIN_REFUSED, "this server does not accept path joins");
+            join(hello);
+            return;
         }
         byte[] credentials = hello.credentials();
         try {
@@ -84,6 +85,65 @@ public final class ServerHandshake extends PathOwner {
         }
     }
 
+    /**
+     * A path joining an existing session: the ticket decides (no authenticator: the primary already
+     * authenticated the client, and the ticket carries that decision). Refusals carry distinct codes.
+     */
+    private void join(Hello hello) throws WireException {
+        ServerContext ctx = registry.context();
+        long now = System.currentTimeMillis();
+        JoinTicket t = JoinTicket.verify(ctx.clusterSecret(), hello.ticket(), now);
+        if (!java.util.Arrays.equals(t.sessionId(), hello.sessionId())) {
+            throw new WireException(ErrorCode.TICKET_FOREIGN, "the ticket was issued for another session");
+        }
+        int fresh = registry.useTicket(t);
+        if (fresh == 0) {
+            throw new WireException(ErrorCode.TICKET_REPLAYED, "this ticket was already used");
+        }
+        if (fresh < 0) {
+            throw new WireException(ErrorCode.SERVER_BUSY, "too many joins in flight; retry later");
+        }
+        ServerSession existing = registry.find(t.sessionId());
+        WireException refusal;
+        Role role;
+        if (t.issuer().equals(ctx.serverId())) {
+            if (existing == null) {
+                throw new WireException(ErrorCode.TICKET_FOREIGN, "this server holds no session " + io.netty.buffer.ByteBufUtil.hexDump(t.sessionId()));
+            }
+            role = existing.role();
+            refusal = existing.joinLocal(path, t.pathId());
+        } else if (existing != null) {
+            role = existing.role();
+            refusal = existing.joinSecondary(path, t.pathId());
+        } else {
+            role = Role.SECONDARY;
+            path.assignId(t.pathId());
+            path.serverRole(Role.SECONDARY);
+            ServerSession secondary = new ServerSession(t.sessionId(), Role.SECONDARY, config, ctx, hello.params(), path);
+            String busy = registry.admitSecondary(secondary);
+            refusal = busy == null ? null : new WireException(ErrorCode.SERVER_BUSY, busy);
+            if (refusal == null) {
+                sendHelloOk(t.sessionId(), t.pathId(), role);
+                path.activate(config.heartbeatInterval().toMillis(), config.deadAfter().toMillis());
+                registry.publish(secondary);
+                return;
+            }
+        }
+        if (refusal != null) {
+            throw refusal;
+        }
+        sendHelloOk(t.sessionId(), t.pathId(), role);
+        path.activate(config.heartbeatInterval().toMillis(), config.deadAfter().toMillis());
+    }
+
+    private void sendHelloOk(byte[] sid, long pathId, Role role) {
+        ByteBuf p = PooledByteBufAllocator.DEFAULT.directBuffer(Frames.HEADER_ROOM + 64);
+        p.writerIndex(Frames.HEADER_ROOM).readerIndex(Frames.HEADER_ROOM);
+        Frames.helloOk(p, new HelloOk(TransportConfig.VERSION, sid, pathId, role == Role.SECONDARY ? 1 : 0,
+                SessionCore.localParams(config)));
+        path.send(Path.CONTROL, p, false);
+    }
+
     private void decided(Hello hello, String refusal) {
         if (path.state() == dev.kwik.PathState.CLOSED) {
             return;
@@ -95,18 +155,14 @@ public final class ServerHandshake extends PathOwner {
         }
         byte[] sid = new byte[HelloOk.SESSION_ID_LENGTH];
         RANDOM.nextBytes(sid);
-        ServerSession session = new ServerSession(sid, Role.PRIMARY, config, hello.params(), path);
+        ServerSession session = new ServerSession(sid, Role.PRIMARY, config, registry.context(), hello.params(), path);
         String busy = registry.admit(session);
         if (busy != null) {
             path.sendCloseAndClose(ErrorCode.SERVER_BUSY, 0, busy, false);
             return;
         }
-        ByteBuf p = PooledByteBufAllocator.DEFAULT.directBuffer(Frames.HEADER_ROOM + 64);
-        p.writerIndex(Frames.HEADER_ROOM).readerIndex(Frames.HEADER_ROOM);
-        Frames.helloOk(p, new HelloOk(TransportConfig.VERSION, sid, path.id(), 0, SessionCore.localParams(config)));
-        path.send(Path.CONTROL, p, false);
-        path.owner(session);
-        path.activate(config.heartbeatInterval().toMillis());
+        sendHelloOk(sid, path.id(), Role.PRIMARY);
+        path.activate(config.heartbeatInterval().toMillis(), config.deadAfter().toMillis());
         registry.publish(session);
     }
 

@@ -1,23 +1,61 @@
 package dev.kwik.internal.session;
 
+import dev.kwik.ErrorCode;
+import dev.kwik.KwikException;
 import dev.kwik.KwikServerSession;
+import dev.kwik.KwikStream;
+import dev.kwik.KwikTimeoutException;
 import dev.kwik.PathInfo;
+import dev.kwik.PathListener;
 import dev.kwik.PathState;
+import dev.kwik.RawMessage;
 import dev.kwik.Role;
 import dev.kwik.internal.path.Path;
+
+import dev.kwik.internal.wire.Frames;
 import dev.kwik.internal.wire.TransportParams;
+import dev.kwik.internal.wire.WireException;
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** A session as a server holds it: streams plus a view of its paths. */
+/** A session as a server holds it: streams, plus the view and management of the session's paths. */
 public final class ServerSession extends SessionCore implements KwikServerSession {
-    private final Role role;
+    private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
+    private static final int RAW_QUEUE = 256;
 
-    public ServerSession(byte[] sessionId, Role role, TransportConfig config, TransportParams clientParams, Path first) {
+    private record Pending(long pathId, InetSocketAddress address, CompletableFuture<PathInfo> future) {
+    }
+
+    private final Role role;
+    private final ServerContext ctx;
+    private final List<PathRecord> records = new CopyOnWriteArrayList<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<PathInfo>> removals = new ConcurrentHashMap<>();
+    private final AtomicLong nextPathId = new AtomicLong(1);
+    private final ArrayBlockingQueue<Object> raws = new ArrayBlockingQueue<>(RAW_QUEUE);
+    private final List<PathListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean rawOverflowLogged;
+
+    public ServerSession(byte[] sessionId, Role role, TransportConfig config, ServerContext ctx, TransportParams clientParams, Path first) {
         super(false, sessionId, config, clientParams, first);
         this.role = role;
+        this.ctx = ctx;
+        this.records.add(new PathRecord(first));
+        if (role == Role.SECONDARY) {
+            streams.acceptNone();
+        }
     }
 
     @Override
@@ -25,32 +63,349 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         return role;
     }
 
+    // ------------------------------------------------------------------ path membership
+
+    @Override
+    protected boolean carriesData(Path p) {
+        return !isRemoving(p);
+    }
+
+    @Override
+    protected boolean sameServer(Path p, Path other) {
+        return true;
+    }
+
+    private boolean isRemoving(Path p) {
+        for (PathRecord r : records) {
+            if (r.local == p) {
+                return r.removing;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A path to this server joined with a ticket this server issued. Event loop of the new path.
+     *
+     * @return null if attached, else the refusal
+     */
+    WireException joinLocal(Path path, long pathId) {
+        if (!isOpen()) {
+            return new WireException(ErrorCode.TICKET_FOREIGN, "session " + idHex + " is closed");
+        }
+        for (PathRecord r : records) {
+            if (r.id == pathId) {
+                return new WireException(ErrorCode.TICKET_REPLAYED, "path " + pathId + " already joined session " + idHex);
+            }
+        }
+        if (alivePaths() >= ctx.maxPaths()) {
+            return new WireException(ErrorCode.PATH_JOIN_REFUSED, "session " + idHex + " has its maximum of " + ctx.maxPaths() + " paths");
+        }
+        path.assignId(pathId);
+        path.serverRole(role);
+        attach(path);
+        PathRecord rec = new PathRecord(path);
+        records.add(rec);
+        fire(l -> l.pathAdded(this, rec.info(defaultPath)));
+        return null;
+    }
+
+    /** A further path from the client to this secondary (a secondary session can have several). */
+    WireException joinSecondary(Path path, long pathId) {
+        return joinLocal(path, pathId);
+    }
+
+    private long alivePaths() {
+        return records.stream().filter(PathRecord::isAlive).count() + pending.size();
+    }
+
+    @Override
+    protected void onPathEnded(Path path, ErrorCode code, String reason, boolean byPeer) {
+        PathRecord rec = records.stream().filter(r -> r.local == path).findFirst().orElse(null);
+        if (rec == null) {
+            return;
+        }
+        PathInfo info = rec.info(defaultPath);
+        fire(l -> l.pathStateChanged(this, info, PathState.ACTIVE));
+        CompletableFuture<PathInfo> removal = removals.remove(rec.id);
+        if (removal != null) {
+            fire(l -> l.pathRemoved(this, info));
+            removal.complete(info);
+        }
+    }
+
+    // ------------------------------------------------------------------ path management (primary)
+
+    @Override
+    public CompletableFuture<PathInfo> addPath(InetSocketAddress address) {
+        java.util.Objects.requireNonNull(address, "address");
+        if (role != Role.PRIMARY) {
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED,
+                    "only the session's primary server can add paths; this server is a secondary"));
+        }
+        if (!isOpen()) {
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.SESSION_CLOSED, "session " + idHex + " is closed"));
+        }
+        if (alivePaths() >= ctx.maxPaths()) {
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED,
+                    "session " + idHex + " already has its maximum of " + ctx.maxPaths() + " paths"));
+        }
+        long id = nextPathId.getAndIncrement();
+        byte[] ticket = JoinTicket.mint(ctx.clusterSecret(), sessionId, id, ctx.serverId(),
+                System.currentTimeMillis() + ctx.ticketLifetimeMs());
+        CompletableFuture<PathInfo> f = new CompletableFuture<>();
+        pending.put(id, new Pending(id, address, f));
+        ByteBuf p = newPacket(64 + ticket.length + address.getHostString().length() * 3);
+        Frames.addPath(p, id, address.getHostString(), address.getPort(), ticket);
+        sendControlPacket(p);
+        long timeout = 2 * config.connectTimeout().toMillis();
+        defaultPath.connection().eventLoop().schedule(() -> {
+            Pending left = pending.remove(id);
+            if (left != null) {
+                left.future.completeExceptionally(new KwikTimeoutException(ErrorCode.CONNECT_TIMEOUT,
+                        "the client did not report path " + id + " to " + address + " within " + timeout + " ms"));
+            }
+        }, timeout, TimeUnit.MILLISECONDS);
+        log.debug("session={} event=add-path path={} address={}", idHex, id, address);
+        return f;
+    }
+
+    @Override
+    void onPathAdded(Path from, long pathId) {
+        Pending pd = pending.remove(pathId);
+        if (pd == null) {
+            return;
+        }
+        PathRecord rec = records.stream().filter(r -> r.id == pathId).findFirst().orElse(null);
+        if (rec == null) {
+            rec = new PathRecord(pathId, pd.address, Role.SECONDARY);
+            records.add(rec);
+            PathRecord r = rec;
+            fire(l -> l.pathAdded(this, r.info(defaultPath)));
+        }
+        pd.future.complete(rec.info(defaultPath));
+    }
+
+    @Override
+    void onPathFailed(Path from, long pathId, long code, String reason) {
+        Pending pd = pending.remove(pathId);
+        if (pd != null) {
+            ErrorCode c = ErrorCode.fromWire(code);
+            pd.future.completeExceptionally(new KwikException(c == ErrorCode.PROTOCOL_VIOLATION ? ErrorCode.PATH_JOIN_REFUSED : c,
+                    "the client could not open path " + pathId + " to " + pd.address + ": " + reason));
+        }
+    }
+
+    @Override
+    void onPathStatus(Path from, long pathId, long state, long code) {
+        for (PathRecord r : records) {
+            if (r.id == pathId && r.local == null && r.isAlive()) {
+                PathState s = state == PathStateCodes.CLOSED ? PathState.CLOSED : PathState.DEAD;
+                r.report(s, "client reports " + s + ": " + ErrorCode.fromWire(code));
+                PathInfo info = r.info(defaultPath);
+                fire(l -> l.pathStateChanged(this, info, PathState.ACTIVE));
+                CompletableFuture<PathInfo> removal = removals.remove(pathId);
+                if (removal != null) {
+                    fire(l -> l.pathRemoved(this, info));
+                    removal.complete(info);
+                }
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<PathInfo> removePath(long pathId) {
+        if (role != Role.PRIMARY) {
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED, "only the primary removes paths"));
+        }
+        PathRecord rec = records.stream().filter(r -> r.id == pathId && r.isAlive()).findFirst().orElse(null);
+        if (rec == null) {
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED,
+                    "session " + idHex + " has no live path " + pathId));
+        }
+        if (rec.local != null && records.stream().noneMatch(r -> r != rec && r.local != null && r.isAlive() && !r.removing)) {
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED,
+                    "path " + pathId + " is the only path to this server; add another before removing it"));
+        }
+        CompletableFuture<PathInfo> f = new CompletableFuture<>();
+        if (removals.putIfAbsent(pathId, f) != null) {
+            return removals.get(pathId);
+        }
+        rec.removing = true;
+        if (rec.local != null && rec.local == defaultPath) {
+            for (PathRecord r : records) {
+                if (r.local != null && r != rec && r.isAlive() && !r.removing) {
+                    defaultPath = r.local;
+                    break;
+                }
+            }
+        }
+        CompletableFuture<Void> drained = rec.local != null ? rec.local.whenDrained() : CompletableFuture.completedFuture(null);
+        drained.orTimeout(config.linger().toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
+            ByteBuf p = newPacket(10);
+            Frames.removePath(p, pathId);
+            sendControlPacket(p);
+        });
+        return f;
+    }
+
     @Override
     public List<PathInfo> activePaths() {
-        return paths.stream().filter(p -> p.state() != PathState.DEAD && p.state() != PathState.CLOSED).map(this::info).toList();
+        Path d = defaultPath;
+        return records.stream().filter(PathRecord::isAlive).map(r -> r.info(d)).toList();
     }
 
     @Override
     public List<PathInfo> deadPaths() {
-        return paths.stream().filter(p -> p.state() == PathState.DEAD).map(this::info).toList();
+        Path d = defaultPath;
+        return records.stream().filter(r -> r.state() == PathState.DEAD).map(r -> r.info(d)).toList();
     }
 
     @Override
     public List<PathInfo> allPaths() {
-        return paths.stream().map(this::info).toList();
+        Path d = defaultPath;
+        return records.stream().map(r -> r.info(d)).toList();
     }
 
-    private PathInfo info(Path p) {
-        long closed = p.closedAtMillis();
-        return new PathInfo(p.id(), p.remoteAddress(), role, p == defaultPath, p.state(),
-                Instant.ofEpochMilli(p.createdAtMillis()), Instant.ofEpochMilli(p.lastActiveAtMillis()),
-                closed == 0 ? null : Instant.ofEpochMilli(closed), p.closeReason(),
-                Duration.ofNanos(p.smoothedRttNanos()), p.bytesSent(), p.bytesReceived(), p.packetsSent(),
-                p.packetsReceived());
+    // ------------------------------------------------------------------ raw relay
+
+    @Override
+    public void sendRaw(long pathId, byte[] data) {
+        java.util.Objects.requireNonNull(data, "data");
+        if (data.length > ctx.maxRawBytes()) {
+            throw new KwikException(ErrorCode.PACKET_TOO_LARGE, "raw message of " + data.length
+                    + " bytes exceeds the limit of " + ctx.maxRawBytes());
+        }
+        if (!isOpen()) {
+            throw new KwikException(ErrorCode.SESSION_CLOSED, "session " + idHex + " is closed");
+        }
+        if (role == Role.PRIMARY) {
+            PathRecord target = records.stream().filter(r -> r.id == pathId).findFirst().orElse(null);
+            if (target == null || !target.isAlive()) {
+                throw new KwikException(ErrorCode.PATH_JOIN_REFUSED, "session " + idHex + " has no live path " + pathId
+                        + (target == null ? "" : " (it is " + target.state() + ")"));
+            }
+        }
+        ByteBuf p = newPacket(24 + data.length);
+        Frames.raw(p, pathId, data, 0, data.length);
+        sendControlPacket(p);
+    }
+
+    @Override
+    void onRaw(Path from, long sourcePathId, ByteBuf data) {
+        byte[] b = new byte[data.readableBytes()];
+        data.readBytes(b);
+        if (!raws.offer(new RawMessage(sourcePathId, b))) {
+            if (!rawOverflowLogged) {
+                rawOverflowLogged = true;
+                log.warn("session={} event=raw-overflow queued={} note=receiveRaw() is not keeping up; messages are dropped", idHex, RAW_QUEUE);
+            }
+        }
+    }
+
+    @Override
+    public RawMessage receiveRaw() {
+        return receiveRaw(-1);
+    }
+
+    @Override
+    public RawMessage receiveRaw(Duration timeout) {
+        return receiveRaw(timeout.toNanos());
+    }
+
+    private RawMessage receiveRaw(long nanos) {
+        checkMayBlock("receiveRaw");
+        try {
+            for (;;) {
+                Object o = nanos < 0 ? raws.poll(100, TimeUnit.MILLISECONDS) : raws.poll(nanos, TimeUnit.NANOSECONDS);
+                if (o instanceof RawMessage m) {
+                    return m;
+                }
+                if (o instanceof KwikException e) {
+                    raws.offer(e);
+                    throw e;
+                }
+                if (!isOpen()) {
+                    throw new KwikException(ErrorCode.SESSION_CLOSED, "session " + idHex + " is closed");
+                }
+                if (nanos >= 0) {
+                    throw new KwikTimeoutException(ErrorCode.TIMEOUT, "no raw message within " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KwikException(ErrorCode.TIMEOUT, "interrupted in receiveRaw");
+        }
+    }
+
+    @Override
+    protected void terminate(KwikException cause) {
+        super.terminate(cause);
+        raws.offer(cause);
+        pending.values().forEach(pd -> pd.future.completeExceptionally(cause));
+        pending.clear();
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    @Override
+    public KwikStream openStream() {
+        checkNotSecondary();
+        return super.openStream();
+    }
+
+    @Override
+    public KwikStream openStreamSync() {
+        checkNotSecondary();
+        return super.openStreamSync();
+    }
+
+    @Override
+    public KwikStream openStreamSync(Duration timeout) {
+        checkNotSecondary();
+        return super.openStreamSync(timeout);
+    }
+
+    @Override
+    public KwikStream openUniStream() {
+        checkNotSecondary();
+        return super.openUniStream();
+    }
+
+    private void checkNotSecondary() {
+        if (role == Role.SECONDARY) {
+            throw new KwikException(ErrorCode.STREAM_STATE_ERROR, "a secondary server cannot open streams to the client; "
+                    + "write into the client's streams with attachStream(id)");
+        }
+    }
+
+    @Override
+    public KwikStream attachStream(long streamId) {
+        if (role != Role.SECONDARY) {
+            throw new KwikException(ErrorCode.STREAM_STATE_ERROR, "attachStream is for secondary servers; the primary "
+                    + "writes on the streams it opens or accepts");
+        }
+        return streams.attach(streamId);
+    }
+
+    @Override
+    public void addPathListener(PathListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void fire(java.util.function.Consumer<PathListener> event) {
+        for (PathListener l : listeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                log.warn("session={} event=listener-failed listener={}", idHex, l, e);
+            }
+        }
     }
 
     @Override
     public String toString() {
         return "KwikServerSession[id=" + idHex + ", role=" + role + ", open=" + isOpen() + "]";
     }
+
 }

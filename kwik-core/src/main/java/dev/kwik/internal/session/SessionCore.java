@@ -6,7 +6,6 @@ import dev.kwik.KwikSession;
 import dev.kwik.KwikSessionClosedException;
 import dev.kwik.KwikStream;
 import dev.kwik.internal.path.Path;
-import dev.kwik.internal.path.PathOwner;
 import dev.kwik.internal.stream.LogicalStream;
 import dev.kwik.internal.stream.SessionFlowControl;
 import dev.kwik.internal.stream.StreamHost;
@@ -33,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * What client and server sessions share: streams and flow control over the session's paths, frame handling
  * for streams, and closing. Frames arrive on path event loops; the application calls in from its own threads.
  */
-public abstract class SessionCore extends PathOwner implements StreamHost, KwikSession {
+public abstract class SessionCore implements StreamHost, KwikSession {
     private static final Logger log = LoggerFactory.getLogger(SessionCore.class);
 
     protected final boolean clientSide;
@@ -44,6 +43,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
     protected final SessionFlowControl flow;
     protected final List<Path> paths = new CopyOnWriteArrayList<>();
     protected volatile Path defaultPath;
+    protected volatile dev.kwik.PathScheduler scheduler;
     private volatile KwikException closedCause;
     private final CompletableFuture<KwikException> terminated = new CompletableFuture<>();
 
@@ -55,8 +55,71 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
         this.flow = new SessionFlowControl(config.sessionWindow(), peer.maxData());
         this.streams = new StreamTable(clientSide, this, config.maxConcurrentStreams());
         this.streams.peerLimits(peer.maxStreamsBidi(), peer.maxStreamsUni(), peer.maxStreamData());
+        this.scheduler = config.scheduler();
         this.defaultPath = first;
-        this.paths.add(first);
+        attach(first);
+    }
+
+    /** Makes {@code path} part of this session: its frames now reach the session. */
+    protected void attach(Path path) {
+        path.owner(new PathBinding(this, path));
+        paths.add(path);
+    }
+
+    /** Switches the scheduler on the live session; takes effect with the next packet. */
+    public void scheduler(dev.kwik.PathScheduler scheduler) {
+        this.scheduler = java.util.Objects.requireNonNull(scheduler, "scheduler");
+    }
+
+    public dev.kwik.PathScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Paths this side may send stream data on (client: to the primary server; server: its own). */
+    protected abstract boolean carriesData(Path p);
+
+    /** Paths that lead to the same server as {@code p} (where its unacknowledged frames may go instead). */
+    protected abstract boolean sameServer(Path p, Path other);
+
+    /** Whether the session still has a live path to its primary server (else it ends). */
+    protected boolean primaryReachable() {
+        for (Path p : paths) {
+            if (p.isAlive() && carriesData(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Picks a path for a packet among live data paths accepted by {@code filter}: non-backup paths with capacity,
+     * else any live non-backup path, else backup paths. Null when none is alive.
+     */
+    protected Path pick(java.util.function.Predicate<Path> filter, int bytes) {
+        List<Path> withCapacity = new java.util.ArrayList<>(4);
+        List<Path> alive = new java.util.ArrayList<>(4);
+        List<Path> backups = new java.util.ArrayList<>(2);
+        for (Path p : paths) {
+            if (!p.isAlive() || !filter.test(p)) {
+                continue;
+            }
+            if (p.isBackup()) {
+                backups.add(p);
+            } else {
+                alive.add(p);
+                if (p.hasCapacity()) {
+                    withCapacity.add(p);
+                }
+            }
+        }
+        List<Path> candidates = !withCapacity.isEmpty() ? withCapacity : !alive.isEmpty() ? alive : backups;
+        if (candidates.isEmpty()) {
+            return null;
+        }
+        if (candidates.size() == 1) {
+            return candidates.get(0);
+        }
+        return (Path) scheduler.select(candidates, bytes);
     }
 
     /** What this side grants the peer at the handshake. */
@@ -194,12 +257,90 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
 
     @Override
     public void sendStreamPacket(long streamId, ByteBuf packet) {
-        defaultPath.send(streamId, packet, true);
+        Path p = pick(this::carriesData, packet.readableBytes());
+        if (p == null) {
+            packet.release();
+            return;
+        }
+        if (scheduler.duplicatesEverything()) {
+            for (Path other : paths) {
+                if (other != p && other.isAlive() && carriesData(other)) {
+                    other.send(streamId, copyOf(packet), true);
+                }
+            }
+        }
+        p.send(streamId, packet, true);
     }
 
     @Override
     public void sendControlPacket(ByteBuf packet) {
-        defaultPath.send(Path.CONTROL, packet, true);
+        Path p = defaultPath;
+        if (p == null || !p.isAlive()) {
+            p = pick(this::carriesData, packet.readableBytes());
+        }
+        if (p == null) {
+            packet.release();
+            return;
+        }
+        p.send(Path.CONTROL, packet, true);
+    }
+
+    /** A new packet holding the same frames (for a second path: each path numbers its own packets). */
+    protected ByteBuf copyOf(ByteBuf frames) {
+        ByteBuf c = newPacket(frames.readableBytes());
+        c.writeBytes(frames, frames.readerIndex(), frames.readableBytes());
+        return c;
+    }
+
+    /**
+     * Failover: frames a path had not seen acknowledged when it ended go out again on another live path to the
+     * same server, on its control stream (frames carry their stream ids and offsets, so any QUIC stream will
+     * do; the receiver drops what it already has). Never on the QUIC stream they were first sent on.
+     */
+    void resend(Path from, List<ByteBuf> frames) {
+        for (ByteBuf f : frames) {
+            Path to = isOpen() ? pick(p -> p != from && sameServer(from, p), f.readableBytes()) : null;
+            if (to == null) {
+                f.release();
+                continue;
+            }
+            ByteBuf packet = copyOf(f);
+            f.release();
+            to.send(Path.CONTROL, packet, true);
+        }
+    }
+
+    /** A path ended (DEAD or CLOSED). Event loop of that path. */
+    void pathEnded(Path path, ErrorCode code, String reason, boolean byPeer) {
+        if (path == defaultPath) {
+            for (Path p : paths) {
+                if (p.isAlive() && carriesData(p)) {
+                    defaultPath = p;
+                    break;
+                }
+            }
+        }
+        onPathEnded(path, code, reason, byPeer);
+        int w = code.wireValue();
+        if (carriesData(path) && w >= ErrorCode.PROTOCOL_VIOLATION.wireValue() && w <= ErrorCode.FINAL_SIZE_ERROR.wireValue()) {
+            // A broken rule on a path to the primary ends the whole session, on every path.
+            terminate(new KwikSessionClosedException(code, byPeer, 0, (byPeer ? "the peer closed session " : "closed session ")
+                    + idHex + " with " + code + ": " + reason));
+            for (Path p : paths) {
+                if (p != path) {
+                    p.connection().eventLoop().execute(() -> p.sendCloseAndClose(code, 0, reason, false));
+                }
+            }
+            return;
+        }
+        if (!primaryReachable()) {
+            ErrorCode c = code == ErrorCode.NO_ERROR ? ErrorCode.SESSION_CLOSED : code;
+            terminate(new KwikSessionClosedException(c, byPeer, 0, "session " + idHex + " lost its last path: " + c + ": " + reason));
+        }
+    }
+
+    /** Hook: a path ended and the session may still live. */
+    protected void onPathEnded(Path path, ErrorCode code, String reason, boolean byPeer) {
     }
 
     @Override
@@ -266,50 +407,43 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
 
     // ------------------------------------------------------------------ frames (event loops)
 
-    @Override
-    public void onStream(long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
+    void onStream(Path from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
             flow.onReceived(s.onStreamFrame(offset, data, fin, messageEnd));
         }
     }
 
-    @Override
-    public void onResetStream(long streamId, long code, long finalSize) throws WireException {
+    void onResetStream(Path from, long streamId, long code, long finalSize) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
             flow.onReceived(s.onReset(code, finalSize));
         }
     }
 
-    @Override
-    public void onStopSending(long streamId, long code) throws WireException {
+    void onStopSending(Path from, long streamId, long code) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
             s.onStopSending(code);
         }
     }
 
-    @Override
-    public void onMaxData(long max) {
+    void onMaxData(Path from, long max) {
         flow.onMaxData(max);
     }
 
-    @Override
-    public void onMaxStreamData(long streamId, long max) throws WireException {
+    void onMaxStreamData(Path from, long streamId, long max) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
             s.onMaxStreamData(max);
         }
     }
 
-    @Override
-    public void onMaxStreams(boolean bidi, long max) {
+    void onMaxStreams(Path from, boolean bidi, long max) {
         streams.onMaxStreams(bidi, max);
     }
 
-    @Override
-    public void onClose(long code, long applicationCode, String reason) {
+    void onClose(Path from, long code, long applicationCode, String reason) {
         ErrorCode c = ErrorCode.fromWire(code);
         String msg = c == ErrorCode.NO_ERROR
                 ? "session " + idHex + " was closed by the peer" + describe(applicationCode, reason)
@@ -321,12 +455,31 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
         }
     }
 
-    @Override
-    public void onPathClosed(Path path, ErrorCode code, String reason, boolean byPeer) {
-        if (paths.stream().anyMatch(p -> p.state() != dev.kwik.PathState.CLOSED && p.state() != dev.kwik.PathState.DEAD)) {
-            return;
-        }
-        ErrorCode c = code == ErrorCode.NO_ERROR ? ErrorCode.SESSION_CLOSED : code;
-        terminate(new KwikSessionClosedException(c, byPeer, 0, "session " + idHex + " lost its last path: " + c + ": " + reason));
+    void onAddPath(Path from, long pathId, String host, int port, byte[] ticket) throws WireException {
+        throw unexpected("ADD_PATH");
+    }
+
+    void onPathAdded(Path from, long pathId) throws WireException {
+        throw unexpected("PATH_ADDED");
+    }
+
+    void onPathFailed(Path from, long pathId, long code, String reason) throws WireException {
+        throw unexpected("PATH_FAILED");
+    }
+
+    void onRemovePath(Path from, long pathId) throws WireException {
+        throw unexpected("REMOVE_PATH");
+    }
+
+    void onPathStatus(Path from, long pathId, long state, long code) throws WireException {
+        throw unexpected("PATH_STATUS");
+    }
+
+    void onRaw(Path from, long pathId, ByteBuf data) throws WireException {
+        throw unexpected("RAW");
+    }
+
+    protected static WireException unexpected(String frame) {
+        return new WireException(ErrorCode.PROTOCOL_VIOLATION, "unexpected " + frame + " frame on this side");
     }
 }

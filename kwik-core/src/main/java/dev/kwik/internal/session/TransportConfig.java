@@ -15,9 +15,16 @@ import java.time.Duration;
  * @param linger               how long close() waits for the peer to acknowledge what was written
  * @param idleTimeout          QUIC idle timeout
  * @param connectTimeout       dial (and path join) timeout
+ * @param deadAfter            a path that receives nothing for this long is DEAD
+ * @param schedulerFactory     makes each session's path scheduler
  */
 public record TransportConfig(long streamWindow, long sessionWindow, long maxConcurrentStreams, int streamsPerChannel,
                               int maxFramePayload, int maxPacketSize, Duration heartbeatInterval, Duration linger,
-                              Duration idleTimeout, Duration connectTimeout) {
+                              Duration idleTimeout, Duration connectTimeout, Duration deadAfter,
+                              java.util.function.Supplier<dev.kwik.PathScheduler> schedulerFactory) {
     public static final long VERSION = 1;
+
+    public dev.kwik.PathScheduler scheduler() {
+        return schedulerFactory.get();
+    }
 }

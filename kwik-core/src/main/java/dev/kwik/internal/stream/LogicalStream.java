@@ -52,6 +52,17 @@ public final class LogicalStream implements KwikStream {
 
     private KwikException closedCause;
     private boolean retired;
+    /** A secondary's writer into the client's stream: no receive side, and close() sends no FIN. */
+    private boolean attached;
+
+    /** A send-only writer into a stream the peer owns (see {@link StreamTable#attach}). */
+    static LogicalStream attached(long id, StreamHost host, long peerMaxStreamData) {
+        LogicalStream s = new LogicalStream(id, true, host, peerMaxStreamData);
+        s.attached = true;
+        s.sendState = SendState.OPEN;
+        s.recvState = RecvState.NONE;
+        return s;
+    }
 
     public LogicalStream(long id, boolean local, StreamHost host, long peerMaxStreamData) {
         this.id = id;
@@ -327,6 +338,12 @@ public final class LogicalStream implements KwikStream {
             lock.lock();
             try {
                 if (sendState != SendState.OPEN || closedCause != null) {
+                    return;
+                }
+                if (attached) {
+                    // The primary's FIN sets the final size; an attached writer just stops.
+                    sendState = SendState.FIN_SENT;
+                    maybeRetire();
                     return;
                 }
                 sendState = SendState.FIN_SENT;

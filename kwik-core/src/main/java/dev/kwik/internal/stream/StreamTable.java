@@ -35,6 +35,7 @@ public final class StreamTable {
     private final long[] retiredRemote = new long[2];
     private long peerMaxStreamData;
     private KwikException closed;
+    private boolean acceptNone;
 
     /**
      * @param localMaxConcurrent streams of each type the peer may have open at once
@@ -54,6 +55,37 @@ public final class StreamTable {
             peerMax[0] = maxBidi;
             peerMax[1] = maxUni;
             peerMaxStreamData = maxStreamData;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A secondary's table: it never takes streams from the peer, and frames for unknown streams are ignored. */
+    public void acceptNone() {
+        lock.lock();
+        try {
+            acceptNone = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A send-only writer into the peer's stream {@code id} (secondary servers). */
+    public LogicalStream attach(long id) {
+        if (id < 0 || id > dev.kwik.internal.wire.VarInt.MAX) {
+            throw new IllegalArgumentException("stream id out of range: " + id);
+        }
+        lock.lock();
+        try {
+            if (closed != null) {
+                throw closed;
+            }
+            LogicalStream s = streams.get(id);
+            if (s == null) {
+                s = LogicalStream.attached(id, host, peerMaxStreamData);
+                streams.put(id, s);
+            }
+            return s;
         } finally {
             lock.unlock();
         }
@@ -108,15 +140,19 @@ public final class StreamTable {
             if (closed != null) {
                 return null;
             }
+            LogicalStream known = streams.get(id);
+            if (known != null || acceptNone) {
+                return known;
+            }
             if (!remote) {
                 if (index >= nextLocal[t]) {
                     throw new WireException(ErrorCode.STREAM_STATE_ERROR,
                             "frame for stream " + id + ", which this side never opened");
                 }
-                return streams.get(id);
+                return null;
             }
             if (index < nextRemote[t]) {
-                return streams.get(id);
+                return null;
             }
             if (index >= localMax[t]) {
                 throw new WireException(ErrorCode.STREAM_LIMIT_ERROR,
@@ -131,6 +167,16 @@ public final class StreamTable {
             }
             acceptable.signalAll();
             return s;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether this side opened the (local-type) stream {@code id} and has not forgotten it. */
+    public boolean isOpenLocal(long id) {
+        lock.lock();
+        try {
+            return streams.containsKey(id);
         } finally {
             lock.unlock();
         }

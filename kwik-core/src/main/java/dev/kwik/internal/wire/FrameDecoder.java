@@ -59,7 +59,7 @@ public final class FrameDecoder {
                 case FrameType.MAX_STREAM_DATA -> v.onMaxStreamData(streamId(frames), VarInt.read(frames));
                 case FrameType.MAX_STREAMS_BIDI -> v.onMaxStreams(true, VarInt.read(frames));
                 case FrameType.MAX_STREAMS_UNI -> v.onMaxStreams(false, VarInt.read(frames));
-                case FrameType.HELLO -> v.onHello(new Hello(VarInt.read(frames), blob(frames), blob(frames), params(frames)));
+                case FrameType.HELLO -> v.onHello(new Hello(VarInt.read(frames), blob(frames), blob(frames), blob(frames), params(frames)));
                 case FrameType.HELLO_OK -> {
                     long version = VarInt.read(frames);
                     if (frames.readableBytes() < HelloOk.SESSION_ID_LENGTH) {

@@ -14,10 +14,10 @@ public final class Frames {
     public static final int HEADER_ROOM = 16;
     /** Size of the frame header a STREAM frame adds in front of its payload, at most. */
     public static final int MAX_STREAM_HEADER = 1 + 8 + 8 + 8;
-    /** Largest packet body (packet number and frames) any KWIK endpoint sends or accepts. */
-    public static final int MAX_PACKET_SIZE = 65536;
-    /** Largest STREAM payload that fits a packet with any header. */
-    public static final int MAX_FRAME_PAYLOAD = MAX_PACKET_SIZE - 64;
+    /** Largest packet body (packet number and frames) any KWIK endpoint sends or accepts: 65 KiB. */
+    public static final int MAX_PACKET_SIZE = 65 * 1024;
+    /** Largest STREAM or RAW payload: 64 KiB, which leaves room for any frame and packet header. */
+    public static final int MAX_FRAME_PAYLOAD = 64 * 1024;
 
     private Frames() {
     }
@@ -101,6 +101,7 @@ public final class Frames {
         VarInt.write(buf, FrameType.HELLO);
         VarInt.write(buf, hello.version());
         bytes(buf, hello.credentials());
+        bytes(buf, hello.sessionId());
         bytes(buf, hello.ticket());
         params(buf, hello.params());
     }

@@ -67,8 +67,10 @@ class FrameCodecTest {
         }
         assertThat(roundTrip(b -> Frames.stream(b, 0, 0, true, false, new byte[0], 0, 0)))
                 .containsExactly("STREAM 0 0 true false ");
-        assertThat(roundTrip(b -> Frames.hello(b, new Hello(1, new byte[] {9}, new byte[0], params))))
-                .containsExactly("HELLO 1 [9] [] " + params);
+        assertThat(roundTrip(b -> Frames.hello(b, new Hello(1, new byte[] {9}, new byte[0], new byte[0], params))))
+                .containsExactly("HELLO 1 [9] [] [] " + params);
+        assertThat(roundTrip(b -> Frames.hello(b, new Hello(1, new byte[0], new byte[] {1, 2}, new byte[] {3}, params))))
+                .containsExactly("HELLO 1 [] [1, 2] [3] " + params);
         assertThat(roundTrip(b -> Frames.helloOk(b, new HelloOk(1, sid, 0, 1, params))))
                 .containsExactly("HELLO_OK 1 [7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] 0 1 " + params);
         assertThat(roundTrip(b -> Frames.addPath(b, 3, "höst", 4433, new byte[] {1, 2}))).containsExactly("ADD_PATH 3 höst 4433 [1, 2]");
@@ -155,7 +157,7 @@ class FrameCodecTest {
         ByteBuf valid = Unpooled.buffer();
         Frames.stream(valid, 4, 77, true, true, new byte[] {1, 2, 3, 4, 5}, 0, 5);
         Frames.ack(valid, new long[] {50, 40, 30, 20}, 2);
-        Frames.hello(valid, new Hello(1, new byte[] {1, 2}, new byte[] {3}, params));
+        Frames.hello(valid, new Hello(1, new byte[] {1, 2}, new byte[] {4}, new byte[] {3}, params));
         Frames.addPath(valid, 1, "host", 99, new byte[] {7});
         Frames.close(valid, 2, 3, "reason");
         Frames.raw(valid, 1, new byte[] {1, 2, 3}, 0, 3);

@@ -58,7 +58,7 @@ final class RecordingVisitor implements FrameVisitor {
 
     @Override
     public void onHello(Hello h) {
-        frames.add("HELLO " + h.version() + " " + Arrays.toString(h.credentials()) + " " + Arrays.toString(h.ticket()) + " " + h.params());
+        frames.add("HELLO " + h.version() + " " + Arrays.toString(h.credentials()) + " " + Arrays.toString(h.sessionId()) + " " + Arrays.toString(h.ticket()) + " " + h.params());
     }
 
     @Override

@@ -1,0 +1,22 @@
+package dev.kwik;
+
+/**
+ * What a {@link PathScheduler} sees of a path when it picks one for a packet. Values are read without locks
+ * and may be a few microseconds old. Implemented by KWIK; schedulers never hold on to instances.
+ */
+public interface SchedulablePath {
+    /** The path's id within its session. */
+    long pathId();
+
+    /** Smoothed heartbeat RTT in nanoseconds; 0 before the first sample. */
+    long smoothedRttNanos();
+
+    /** Bytes handed to this path and not yet acknowledged by the peer. */
+    long bytesInFlight();
+
+    /** Whether more bytes may be queued on this path now without building an unbounded queue. */
+    boolean hasCapacity();
+
+    /** Weight for the {@code weighted} scheduler (default 1). */
+    int weight();
+}

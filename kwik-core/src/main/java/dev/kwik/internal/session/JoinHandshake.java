@@ -1,0 +1,80 @@
+package dev.kwik.internal.session;
+
+import dev.kwik.ErrorCode;
+import dev.kwik.KwikException;
+import dev.kwik.Role;
+import dev.kwik.internal.path.Path;
+import dev.kwik.internal.path.PathOwner;
+import dev.kwik.internal.wire.Frames;
+import dev.kwik.internal.wire.Hello;
+import dev.kwik.internal.wire.HelloOk;
+import dev.kwik.internal.wire.WireException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The client's side of joining an existing session on a new path: HELLO carries the session id and the
+ * primary's ticket; HELLO_OK gives the path id and the role of the server that took it.
+ */
+public final class JoinHandshake extends PathOwner {
+    private final TransportConfig config;
+    private final byte[] sessionId;
+    private final byte[] ticket;
+    private final String target;
+    private final Consumer<Path> joined;
+    private final CompletableFuture<Path> result = new CompletableFuture<>();
+    private Path path;
+
+    public JoinHandshake(TransportConfig config, byte[] sessionId, byte[] ticket, String target, Consumer<Path> joined) {
+        this.config = config;
+        this.sessionId = sessionId;
+        this.ticket = ticket;
+        this.target = target;
+        this.joined = joined;
+    }
+
+    public CompletableFuture<Path> result() {
+        return result;
+    }
+
+    public void start(Path path) {
+        this.path = path;
+        Hello hello = new Hello(TransportConfig.VERSION, new byte[0], sessionId, ticket, SessionCore.localParams(config));
+        ByteBuf p = PooledByteBufAllocator.DEFAULT.directBuffer(Frames.HEADER_ROOM + 96 + ticket.length);
+        p.writerIndex(Frames.HEADER_ROOM).readerIndex(Frames.HEADER_ROOM);
+        Frames.hello(p, hello);
+        path.send(Path.CONTROL, p, false);
+    }
+
+    @Override
+    public void onHelloOk(HelloOk ok) throws WireException {
+        if (ok.version() != TransportConfig.VERSION || !Arrays.equals(ok.sessionId(), sessionId)) {
+            throw new WireException(ErrorCode.PROTOCOL_VIOLATION, "HELLO_OK for another session or version");
+        }
+        path.assignId(ok.pathId());
+        path.serverRole(ok.role() == 1 ? Role.SECONDARY : Role.PRIMARY);
+        if (result.isDone()) {
+            path.sendCloseAndClose(ErrorCode.NO_ERROR, 0, "join abandoned", false);
+            return;
+        }
+        joined.accept(path);
+        result.complete(path);
+    }
+
+    @Override
+    public void onClose(long code, long applicationCode, String reason) {
+        ErrorCode c = ErrorCode.fromWire(code);
+        result.completeExceptionally(new KwikException(c, target + " refused the path: " + c + ": " + reason));
+        path.close(c, reason, true);
+    }
+
+    @Override
+    public void onPathClosed(Path p, ErrorCode code, String reason, boolean byPeer) {
+        result.completeExceptionally(new KwikException(code == ErrorCode.NO_ERROR ? ErrorCode.CONNECTION_LOST : code,
+                "path to " + target + " ended before it joined: " + reason));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.kwik.internal.session;
+
+import dev.kwik.PathInfo;
+import dev.kwik.PathState;
+import dev.kwik.Role;
+import dev.kwik.internal.path.Path;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A server's record of one path of its session: either its own (a live {@link Path}) or one that leads to
+ * another server, known from the client's reports (PATH_ADDED, PATH_STATUS).
+ */
+final class PathRecord {
+    final long id;
+    final Path local;
+    private final InetSocketAddress address;
+    private final Role role;
+    private final long createdAt = System.currentTimeMillis();
+    private volatile PathState state = PathState.ACTIVE;
+    private volatile long closedAt;
+    private volatile String reason;
+    volatile boolean removing;
+
+    PathRecord(Path local) {
+        this.id = local.id();
+        this.local = local;
+        this.address = local.remoteAddress();
+        this.role = local.serverRole();
+    }
+
+    PathRecord(long id, InetSocketAddress address, Role role) {
+        this.id = id;
+        this.local = null;
+        this.address = address;
+        this.role = role;
+    }
+
+    PathState state() {
+        return local != null ? local.state() : state;
+    }
+
+    /** Remote paths only: the client reported a new state. */
+    void report(PathState s, String why) {
+        state = s;
+        if (s == PathState.DEAD || s == PathState.CLOSED) {
+            closedAt = System.currentTimeMillis();
+            reason = why;
+        }
+    }
+
+    boolean isAlive() {
+        PathState s = state();
+        return s != PathState.DEAD && s != PathState.CLOSED;
+    }
+
+    PathInfo info(Path defaultPath) {
+        if (local != null) {
+            Path p = local;
+            long closed = p.closedAtMillis();
+            return new PathInfo(p.id(), address, role, p == defaultPath, p.state(),
+                    Instant.ofEpochMilli(p.createdAtMillis()), Instant.ofEpochMilli(p.lastActiveAtMillis()),
+                    closed == 0 ? null : Instant.ofEpochMilli(closed), p.closeReason(),
+                    Duration.ofNanos(p.smoothedRttNanos()), p.bytesSent(), p.bytesReceived(), p.packetsSent(),
+                    p.packetsReceived());
+        }
+        return new PathInfo(id, address, role, false, state, Instant.ofEpochMilli(createdAt), null,
+                closedAt == 0 ? null : Instant.ofEpochMilli(closedAt), reason, Duration.ZERO, 0, 0, 0, 0);
+    }
+}
