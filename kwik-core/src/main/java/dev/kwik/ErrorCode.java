@@ -3,8 +3,9 @@ package dev.kwik;
 /**
  * Machine-readable reason carried by every {@link KwikException}.
  *
- * <p>Codes with a wire value travel in CLOSE, PATH_FAILED and RESET frames (see {@code docs/PROTOCOL.md});
- * codes marked local never cross the wire: they describe what this process saw.
+ * <p>Codes below 0x40 travel in CLOSE frames (see {@code docs/PROTOCOL.md}). Codes marked local (0x40 and up)
+ * describe what one process saw; they cross the wire only when a client reports a path's failure to its primary
+ * (PATH_FAILED, PATH_STATUS), so that the primary's {@code addPath} future fails with the client's own reason.
  */
 public enum ErrorCode {
     /** Orderly close, no error. */
@@ -47,25 +48,25 @@ public enum ErrorCode {
     IDLE_TIMEOUT(0x20),
 
     /** Local: the QUIC/TLS handshake failed (untrusted or wrong certificate, ALPN mismatch). */
-    TLS_HANDSHAKE_FAILED(-1),
+    TLS_HANDSHAKE_FAILED(0x40),
     /** Local: no answer from the server within the connect timeout. */
-    CONNECT_TIMEOUT(-1),
+    CONNECT_TIMEOUT(0x41),
     /** Local: the underlying QUIC connection went away without a KWIK CLOSE. */
-    CONNECTION_LOST(-1),
+    CONNECTION_LOST(0x42),
     /** Local: the session is closed; the message says by whom and why. */
-    SESSION_CLOSED(-1),
+    SESSION_CLOSED(0x43),
     /** Local: a blocking call did not complete within its timeout. */
-    TIMEOUT(-1),
+    TIMEOUT(0x44),
     /** Local: the peer reset the stream; {@link KwikStreamException#applicationCode()} holds its code. */
-    STREAM_RESET(-1),
+    STREAM_RESET(0x45),
     /** Local: the peer asked to stop sending; {@link KwikStreamException#applicationCode()} holds its code. */
-    STREAM_STOPPED(-1),
+    STREAM_STOPPED(0x46),
     /** Local: the stream is closed for this operation (written after close, read after stop-sending). */
-    STREAM_CLOSED(-1),
+    STREAM_CLOSED(0x47),
     /** Local: opening one more stream would exceed the peer's stream limit. */
-    STREAM_LIMIT_REACHED(-1),
+    STREAM_LIMIT_REACHED(0x48),
     /** Local: a blocking method was called on a Netty event-loop thread, where it would deadlock. */
-    BLOCKING_ON_EVENT_LOOP(-1);
+    BLOCKING_ON_EVENT_LOOP(0x49);
 
     private final int wireValue;
 
@@ -73,15 +74,20 @@ public enum ErrorCode {
         this.wireValue = wireValue;
     }
 
-    /** The value sent on the wire, or -1 for codes that never leave this process. */
+    /** The value sent on the wire. */
     public int wireValue() {
         return wireValue;
+    }
+
+    /** Whether this code only describes what one process saw (never sent in CLOSE). */
+    public boolean isLocal() {
+        return wireValue >= 0x40;
     }
 
     /** Maps a wire value back to its code; unknown values become {@link #PROTOCOL_VIOLATION}. */
     public static ErrorCode fromWire(long value) {
         for (ErrorCode c : values()) {
-            if (c.wireValue >= 0 && c.wireValue == value) {
+            if (c.wireValue == value) {
                 return c;
             }
         }

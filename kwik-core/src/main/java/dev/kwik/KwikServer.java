@@ -62,7 +62,10 @@ public final class KwikServer implements AutoCloseable {
         if (started) {
             throw new IllegalStateException("server already started");
         }
-        endpoint.start(builder.bind);
+        List<InetSocketAddress> all = new java.util.ArrayList<>();
+        all.add(builder.bind);
+        all.addAll(builder.alsoBind);
+        endpoint.start(all);
         started = true;
         return this;
     }
@@ -70,6 +73,11 @@ public final class KwikServer implements AutoCloseable {
     /** The bound address (with the real port when bound to port 0), or null before {@link #start()}. */
     public InetSocketAddress localAddress() {
         return endpoint.localAddress();
+    }
+
+    /** Every bound address: the {@code bind} one first, then each {@code alsoBind} one. */
+    public List<InetSocketAddress> localAddresses() {
+        return endpoint.localAddresses();
     }
 
     /** Whether the server is bound and accepting. */
@@ -133,6 +141,7 @@ public final class KwikServer implements AutoCloseable {
     /** Configures a {@link KwikServer}. A certificate (or {@link #selfSigned()}) is required. */
     public static final class Builder extends KwikTransportBuilder<Builder> {
         private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 4433);
+        private final List<InetSocketAddress> alsoBind = new java.util.ArrayList<>();
         private File chainPem;
         private File keyPem;
         private boolean selfSigned;
@@ -200,6 +209,15 @@ public final class KwikServer implements AutoCloseable {
         /** Address to listen on. Default 127.0.0.1:4433; port 0 picks a free port. */
         public Builder bind(InetSocketAddress address) {
             this.bind = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * A further address to listen on (another interface or port of this server). Paths the primary adds
+         * to it join the same session and add capacity to it.
+         */
+        public Builder alsoBind(InetSocketAddress address) {
+            this.alsoBind.add(Objects.requireNonNull(address, "address"));
             return this;
         }
 

@@ -181,7 +181,8 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
             try {
                 conn.eventLoop().execute(drainTask);
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                // The event loop is gone (client or server closed): nothing will be sent; free what waits.
+                // The event loop is gone (client or server closed): nothing will be sent; free what waits,
+                // and let the next caller find the flag clear so that it frees its packet too.
                 Outbound left;
                 while ((left = outbound.poll()) != null) {
                     if (left.packet != null) {
@@ -189,6 +190,7 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
                         left.packet.release();
                     }
                 }
+                drainScheduled.set(false);
             }
         }
     }

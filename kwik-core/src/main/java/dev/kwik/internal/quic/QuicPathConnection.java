@@ -97,7 +97,7 @@ final class QuicPathConnection implements PathConnection {
     @Override
     public void close(ErrorCode code, String reason) {
         if (quic.isActive()) {
-            int wire = code.wireValue() >= 0 ? code.wireValue() : ErrorCode.INTERNAL_ERROR.wireValue();
+            int wire = code.wireValue();
             quic.close(true, wire, Unpooled.copiedBuffer(reason, StandardCharsets.UTF_8));
         }
     }

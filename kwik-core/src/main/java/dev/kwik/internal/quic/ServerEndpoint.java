@@ -49,6 +49,7 @@ public final class ServerEndpoint implements SessionRegistry {
     private final ServerContext context;
     private final ReplayCache replays = new ReplayCache(100_000);
     private final AcceptQueue<ServerSession> accepts = new AcceptQueue<>();
+    private final List<Channel> udps = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Channel udp;
     private volatile boolean closing;
 
@@ -65,7 +66,26 @@ public final class ServerEndpoint implements SessionRegistry {
         this.workers.allowCoreThreadTimeOut(true);
     }
 
-    public InetSocketAddress start(InetSocketAddress bind) {
+    /** Binds every address (one UDP socket and QUIC codec each); returns the first bound address. */
+    public InetSocketAddress start(List<InetSocketAddress> binds) {
+        InetSocketAddress first = null;
+        try {
+            for (InetSocketAddress b : binds) {
+                InetSocketAddress a = bindOne(b);
+                if (first == null) {
+                    first = a;
+                }
+            }
+        } catch (KwikException e) {
+            udps.forEach(Channel::close);
+            shutdownThreads();
+            throw e;
+        }
+        udp = udps.get(0);
+        return first;
+    }
+
+    private InetSocketAddress bindOne(InetSocketAddress bind) {
         io.netty.channel.ChannelHandler codec = QuicCodecs.configure(new QuicServerCodecBuilder(), config)
                 .sslContext(ssl)
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
@@ -82,14 +102,20 @@ public final class ServerEndpoint implements SessionRegistry {
                 })
                 .streamHandler(PathHandlers.streamInitializer(Frames.MAX_PACKET_SIZE))
                 .build();
+        Channel ch;
         try {
-            udp = QuicCodecs.udp(group).handler(codec).bind(bind).sync().channel();
+            ch = QuicCodecs.udp(group).handler(codec).bind(bind).sync().channel();
         } catch (Exception e) {
-            shutdownThreads();
             throw new KwikException(ErrorCode.INTERNAL_ERROR, "could not bind a KWIK server to " + bind + ": " + e, e);
         }
-        log.debug("event=listening address={}", udp.localAddress());
-        return (InetSocketAddress) udp.localAddress();
+        udps.add(ch);
+        log.debug("event=listening address={}", ch.localAddress());
+        return (InetSocketAddress) ch.localAddress();
+    }
+
+    /** Every bound address, in bind order. */
+    public List<InetSocketAddress> localAddresses() {
+        return udps.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
     }
 
     @Override
@@ -175,8 +201,7 @@ public final class ServerEndpoint implements SessionRegistry {
         } catch (Exception e) {
             log.debug("event=close-linger-incomplete", e);
         }
-        Channel c = udp;
-        if (c != null) {
+        for (Channel c : udps) {
             c.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
         shutdownThreads();

@@ -88,7 +88,7 @@ public final class ClientSession extends SessionCore {
                     log.debug("session={} event=join-failed path={} address={}:{} code={} reason={}", idHex, pathId, host, port, code, t.getMessage());
                     ByteBuf fail = newPacket(64 + 256 * 3);
                     String reason = String.valueOf(t.getMessage());
-                    Frames.pathFailed(fail, pathId, code.wireValue() >= 0 ? code.wireValue() : ErrorCode.PATH_JOIN_REFUSED.wireValue(),
+                    Frames.pathFailed(fail, pathId, code.wireValue(),
                             reason.length() > 256 ? reason.substring(0, 256) : reason);
                     super.sendControlPacket(fail);
                 });
@@ -110,7 +110,8 @@ public final class ClientSession extends SessionCore {
         requirePrimary(from, "REMOVE_PATH");
         for (Path p : paths) {
             if (p.id() == pathId && !p.isFinished()) {
-                p.connection().eventLoop().execute(() -> p.sendCloseAndClose(ErrorCode.NO_ERROR, 0, "removed by the primary", false));
+                // A path ends with a QUIC close only: a CLOSE frame would end the whole session.
+                p.connection().eventLoop().execute(() -> p.close(ErrorCode.NO_ERROR, "removed by the primary", false));
             }
         }
     }
@@ -138,7 +139,7 @@ public final class ClientSession extends SessionCore {
         }
         ByteBuf p = newPacket(16);
         Frames.pathStatus(p, path.id(), path.state() == PathState.DEAD ? PathStateCodes.DEAD : PathStateCodes.CLOSED,
-                code.wireValue() >= 0 ? code.wireValue() : ErrorCode.CONNECTION_LOST.wireValue());
+                code.wireValue());
         super.sendControlPacket(p);
     }
 

@@ -58,7 +58,7 @@ public final class JoinHandshake extends PathOwner {
         path.assignId(ok.pathId());
         path.serverRole(ok.role() == 1 ? Role.SECONDARY : Role.PRIMARY);
         if (result.isDone()) {
-            path.sendCloseAndClose(ErrorCode.NO_ERROR, 0, "join abandoned", false);
+            path.close(ErrorCode.NO_ERROR, "join abandoned", false);
             return;
         }
         joined.accept(path);

@@ -98,7 +98,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
                 return new WireException(ErrorCode.TICKET_REPLAYED, "path " + pathId + " already joined session " + idHex);
             }
         }
-        if (alivePaths() >= ctx.maxPaths()) {
+        if (records.stream().filter(PathRecord::isAlive).count() >= ctx.maxPaths()) {
             return new WireException(ErrorCode.PATH_JOIN_REFUSED, "session " + idHex + " has its maximum of " + ctx.maxPaths() + " paths");
         }
         path.assignId(pathId);
