@@ -72,7 +72,12 @@ public interface KwikStream {
      */
     void writePosition(long offset);
 
-    /** Ends the sending side: FIN with the final size at the highest offset written. Idempotent. */
+    /**
+     * Ends the sending side: FIN with the final size at the highest offset written, or at
+     * {@link #writePosition()} if that lies beyond (a writer that leaves ranges to other writers, such as a
+     * primary whose secondary fills the gaps, moves the position to the end first). Blocks while that final size
+     * needs credit from the peer. On a secondary's attached stream it only releases the writer. Idempotent.
+     */
     void close();
 
     /** Abandons the sending side; the peer's reads fail with {@link ErrorCode#STREAM_RESET} and {@code code}. */

@@ -335,6 +335,7 @@ public final class LogicalStream implements KwikStream {
     public void close() {
         writeLock.lock();
         try {
+            long finalSize;
             lock.lock();
             try {
                 if (sendState != SendState.OPEN || closedCause != null) {
@@ -346,9 +347,33 @@ public final class LogicalStream implements KwikStream {
                     maybeRetire();
                     return;
                 }
+                finalSize = Math.max(highestSent, nextWriteOffset);
+                if (finalSize > highestSent) {
+                    // Ending past the bytes written (others fill the rest): the final size needs credit too.
+                    host.checkMayBlock("close");
+                    while (peerMaxStreamData < finalSize) {
+                        checkWritable();
+                        await(writable, -1, 0, "close");
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (finalSize > highestSent) {
+                long need = finalSize - highestSent;
+                while (need > 0) {
+                    need -= host.acquireSessionCredit(need);
+                }
+            }
+            lock.lock();
+            try {
+                if (sendState != SendState.OPEN || closedCause != null) {
+                    return;
+                }
                 sendState = SendState.FIN_SENT;
+                highestSent = finalSize;
                 ByteBuf p = host.newPacket(Frames.MAX_STREAM_HEADER);
-                Frames.streamHeader(p, id, highestSent, true, false, 0);
+                Frames.streamHeader(p, id, finalSize, true, false, 0);
                 host.sendStreamPacket(id, p);
                 maybeRetire();
             } finally {
