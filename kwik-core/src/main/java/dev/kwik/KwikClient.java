@@ -81,6 +81,11 @@ public final class KwikClient implements AutoCloseable {
         return endpoint.dial(address).thenApply(s -> (KwikSession) s);
     }
 
+    /** The internal endpoint (tests of hostile joins use it to present crafted tickets). */
+    ClientEndpoint endpoint() {
+        return endpoint;
+    }
+
     /** Sessions this client holds open now. */
     public int openSessions() {
         return (int) endpoint.sessions().stream().filter(ClientSession::isOpen).count();
