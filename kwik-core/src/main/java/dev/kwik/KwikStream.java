@@ -57,6 +57,13 @@ public interface KwikStream {
      */
     void write(byte[] b, int off, int len);
 
+    /**
+     * Sends {@code len} bytes as one message at {@code offset}, without moving {@link #writePosition()}.
+     * Several threads may write different ranges of one stream at once this way (a writer blocked on credit
+     * far ahead never stops another from filling a gap below it).
+     */
+    void write(long offset, byte[] b, int off, int len);
+
     /** Writes all of {@code b} as one message. */
     default void write(byte[] b) {
         write(b, 0, b.length);
@@ -66,7 +73,7 @@ public interface KwikStream {
     long writePosition();
 
     /**
-     * Moves the offset of the next write. Lets several writers (for example a primary and a secondary server)
+     * Moves the offset of the next {@link #write(byte[], int, int)}. Lets several writers (for example a primary and a secondary server)
      * fill one stream at agreed offsets. Bytes written twice at one offset must be equal: the receiver rejects
      * different bytes as a protocol violation.
      */

@@ -18,6 +18,15 @@ public interface PathListener {
     default void pathStateChanged(KwikServerSession session, PathInfo path, PathState previous) {
     }
 
+    /**
+     * A path ended without being removed: it died, or the server at its end went away. For a path to a
+     * secondary, {@code missing} lists, for every stream that secondary was writing into, the byte ranges
+     * the client still lacks, so the application can write them itself; empty for paths to this server (their
+     * unacknowledged data was already re-sent on another path).
+     */
+    default void pathLost(KwikServerSession session, PathInfo path, java.util.List<MissingRange> missing) {
+    }
+
     /** A path was removed on purpose with {@link KwikServerSession#removePath(long)} and is now CLOSED. */
     default void pathRemoved(KwikServerSession session, PathInfo path) {
     }

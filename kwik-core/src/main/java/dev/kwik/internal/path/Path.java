@@ -570,8 +570,8 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
     }
 
     @Override
-    public void onPathStatus(long pathId, long state, long code) throws WireException {
-        owner.onPathStatus(pathId, state, code);
+    public void onPathStatus(long pathId, long state, long code, long[] ranges) throws WireException {
+        owner.onPathStatus(pathId, state, code, ranges);
     }
 
     @Override

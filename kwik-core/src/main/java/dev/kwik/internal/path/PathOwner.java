@@ -104,7 +104,7 @@ public abstract class PathOwner implements FrameVisitor {
     }
 
     @Override
-    public void onPathStatus(long pathId, long state, long code) throws WireException {
+    public void onPathStatus(long pathId, long state, long code, long[] ranges) throws WireException {
         throw unexpected(FrameType.PATH_STATUS);
     }
 

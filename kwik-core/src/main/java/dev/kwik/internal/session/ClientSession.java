@@ -32,6 +32,8 @@ public final class ClientSession extends SessionCore {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
     private final PathJoiner joiner;
+    /** Streams each secondary server (by address) has written into: what to report if it is lost. */
+    private final java.util.Map<InetSocketAddress, java.util.Set<Long>> writtenBySecondary = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ClientSession(byte[] sessionId, TransportConfig config, TransportParams serverParams, Path primary, PathJoiner joiner) {
         super(true, sessionId, config, serverParams, primary);
@@ -137,9 +139,33 @@ public final class ClientSession extends SessionCore {
         if (!isOpen() || !primaryReachable()) {
             return;
         }
-        ByteBuf p = newPacket(16);
+        long[] ranges = new long[0];
+        int n = 0;
+        if (path.serverRole() == Role.SECONDARY && paths.stream().noneMatch(o -> o.isAlive() && sameServer(path, o))) {
+            java.util.Set<Long> written = writtenBySecondary.remove(path.remoteAddress());
+            if (written != null) {
+                java.util.List<long[]> all = new java.util.ArrayList<>();
+                for (long id : written) {
+                    dev.kwik.internal.stream.LogicalStream s = streams.peek(id);
+                    if (s != null) {
+                        for (long[] g : s.missingRanges()) {
+                            all.add(new long[] {id, g[0], g[1]});
+                        }
+                    }
+                }
+                n = Math.min(all.size(), dev.kwik.internal.wire.FrameDecoder.MAX_MISSING_RANGES);
+                if (n < all.size()) {
+                    log.warn("session={} event=missing-ranges-truncated path={} ranges={} sent={}", idHex, path.id(), all.size(), n);
+                }
+                ranges = new long[3 * n];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(all.get(i), 0, ranges, 3 * i, 3);
+                }
+            }
+        }
+        ByteBuf p = newPacket(16 + 30 * n);
         Frames.pathStatus(p, path.id(), path.state() == PathState.DEAD ? PathStateCodes.DEAD : PathStateCodes.CLOSED,
-                code.wireValue());
+                code.wireValue(), ranges, n);
         super.sendControlPacket(p);
     }
 
@@ -156,6 +182,7 @@ public final class ClientSession extends SessionCore {
                 throw new WireException(ErrorCode.STREAM_STATE_ERROR,
                         "secondary wrote into stream " + streamId + ", which this client has not opened");
             }
+            writtenBySecondary.computeIfAbsent(from.remoteAddress(), a -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(streamId);
         }
         super.onStream(from, streamId, offset, fin, messageEnd, data);
     }

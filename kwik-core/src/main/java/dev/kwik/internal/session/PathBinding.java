@@ -79,8 +79,8 @@ final class PathBinding extends PathOwner {
     }
 
     @Override
-    public void onPathStatus(long pathId, long state, long code) throws WireException {
-        session.onPathStatus(path, pathId, state, code);
+    public void onPathStatus(long pathId, long state, long code, long[] ranges) throws WireException {
+        session.onPathStatus(path, pathId, state, code, ranges);
     }
 
     @Override

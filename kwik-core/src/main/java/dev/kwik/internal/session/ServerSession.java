@@ -131,6 +131,8 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         if (removal != null) {
             fire(l -> l.pathRemoved(this, info));
             removal.complete(info);
+        } else if (isOpen()) {
+            fire(l -> l.pathLost(this, info, List.of()));
         }
     }
 
@@ -197,7 +199,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     }
 
     @Override
-    void onPathStatus(Path from, long pathId, long state, long code) {
+    void onPathStatus(Path from, long pathId, long state, long code, long[] ranges) {
         for (PathRecord r : records) {
             if (r.id == pathId && r.local == null && r.isAlive()) {
                 PathState s = state == PathStateCodes.CLOSED ? PathState.CLOSED : PathState.DEAD;
@@ -208,6 +210,13 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
                 if (removal != null) {
                     fire(l -> l.pathRemoved(this, info));
                     removal.complete(info);
+                } else {
+                    List<dev.kwik.MissingRange> missing = new java.util.ArrayList<>(ranges.length / 3);
+                    for (int i = 0; i < ranges.length; i += 3) {
+                        missing.add(new dev.kwik.MissingRange(ranges[i], ranges[i + 1], ranges[i + 2]));
+                    }
+                    List<dev.kwik.MissingRange> view = java.util.Collections.unmodifiableList(missing);
+                    fire(l -> l.pathLost(this, info, view));
                 }
             }
         }

@@ -471,7 +471,7 @@ public abstract class SessionCore implements StreamHost, KwikSession {
         throw unexpected("REMOVE_PATH");
     }
 
-    void onPathStatus(Path from, long pathId, long state, long code) throws WireException {
+    void onPathStatus(Path from, long pathId, long state, long code, long[] ranges) throws WireException {
         throw unexpected("PATH_STATUS");
     }
 

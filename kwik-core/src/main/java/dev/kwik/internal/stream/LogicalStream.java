@@ -232,63 +232,86 @@ public final class LogicalStream implements KwikStream {
 
     @Override
     public void write(byte[] b, int off, int len) {
+        writeMessage(-1, b, off, len);
+    }
+
+    @Override
+    public void write(long offset, byte[] b, int off, int len) {
+        if (offset < 0 || offset > dev.kwik.internal.wire.VarInt.MAX - len) {
+            throw new IllegalArgumentException("offset must be in [0, 2^62 - len): " + offset);
+        }
+        writeMessage(offset, b, off, len);
+    }
+
+    /**
+     * Sends one message. Its range is reserved under the write lock (at {@code at}, or at the write position,
+     * which then moves past it); frames then go out without that lock, so writers of different ranges never wait
+     * for each other: one blocked on credit at a high offset cannot stop another from filling a gap below.
+     */
+    private void writeMessage(long at, byte[] b, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
         host.checkMayBlock("write");
-        if (len == 0) {
+        long base;
+        writeLock.lock();
+        try {
             lock.lock();
             try {
                 checkWritable();
             } finally {
                 lock.unlock();
             }
-            return;
-        }
-        writeLock.lock();
-        try {
-            int pos = 0;
-            while (pos < len) {
-                long offset = nextWriteOffset;
-                int want = Math.min(len - pos, host.maxFramePayload());
-                lock.lock();
-                try {
-                    for (;;) {
-                        checkWritable();
-                        long credit = peerMaxStreamData - offset;
-                        if (credit > 0) {
-                            want = (int) Math.min(want, credit);
-                            break;
-                        }
-                        await(writable, -1, 0, "write");
-                    }
-                } finally {
-                    lock.unlock();
-                }
-                long above = offset + want - highestSent;
-                if (above > 0) {
-                    long granted = host.acquireSessionCredit(above);
-                    if (granted < above) {
-                        want -= (int) (above - granted);
-                    }
-                }
-                boolean last = pos + want == len;
-                ByteBuf p = host.newPacket(Frames.MAX_STREAM_HEADER + want);
-                Frames.stream(p, id, offset, false, last, b, off + pos, want);
-                lock.lock();
-                try {
-                    if (sendState != SendState.OPEN) {
-                        p.release();
-                        checkWritable();
-                    }
-                    nextWriteOffset = offset + want;
-                    highestSent = Math.max(highestSent, nextWriteOffset);
-                } finally {
-                    lock.unlock();
-                }
-                host.sendStreamPacket(id, p);
-                pos += want;
+            if (len == 0) {
+                return;
+            }
+            if (at < 0) {
+                base = nextWriteOffset;
+                nextWriteOffset = base + len;
+            } else {
+                base = at;
             }
         } finally {
             writeLock.unlock();
+        }
+        int pos = 0;
+        while (pos < len) {
+            long offset = base + pos;
+            int want = Math.min(len - pos, host.maxFramePayload());
+            long above;
+            lock.lock();
+            try {
+                for (;;) {
+                    checkWritable();
+                    long credit = peerMaxStreamData - offset;
+                    if (credit > 0) {
+                        want = (int) Math.min(want, credit);
+                        break;
+                    }
+                    await(writable, -1, 0, "write");
+                }
+                above = offset + want - highestSent;
+                if (above > 0) {
+                    highestSent = offset + want;
+                }
+            } finally {
+                lock.unlock();
+            }
+            for (long need = above; need > 0; ) {
+                need -= host.acquireSessionCredit(need);
+            }
+            boolean last = pos + want == len;
+            ByteBuf p = host.newPacket(Frames.MAX_STREAM_HEADER + want);
+            Frames.stream(p, id, offset, false, last, b, off + pos, want);
+            lock.lock();
+            try {
+                if (sendState != SendState.OPEN || closedCause != null) {
+                    p.release();
+                    checkWritable();
+                }
+            } finally {
+                lock.unlock();
+            }
+            host.sendStreamPacket(id, p);
+            pos += want;
         }
     }
 
@@ -540,6 +563,16 @@ public final class LogicalStream implements KwikStream {
             buffer.discard();
             readable.signalAll();
             writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ranges this stream still lacks (see {@link ReceiveBuffer#gaps()}); empty once it is finished or reset. */
+    public java.util.List<long[]> missingRanges() {
+        lock.lock();
+        try {
+            return recvState == RecvState.OPEN && closedCause == null ? buffer.gaps() : java.util.List.of();
         } finally {
             lock.unlock();
         }

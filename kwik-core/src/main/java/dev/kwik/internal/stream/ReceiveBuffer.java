@@ -205,6 +205,31 @@ public final class ReceiveBuffer {
         return finalSize >= 0 ? finalSize : Long.MAX_VALUE;
     }
 
+    /**
+     * Ranges not yet received between the read position and the end (final size if known, else the highest
+     * offset received), as pairs {@code [offset, length]}; when the final size is unknown, a last pair
+     * {@code [highest, -1]} stands for everything not yet seen.
+     */
+    public java.util.List<long[]> gaps() {
+        java.util.List<long[]> out = new java.util.ArrayList<>();
+        long end = finalSize >= 0 ? finalSize : highestOffset;
+        long cursor = readOffset;
+        for (Map.Entry<Long, ByteBuf> e : segments.entrySet()) {
+            long start = e.getKey();
+            if (start > cursor) {
+                out.add(new long[] {cursor, Math.min(start, end) - cursor});
+            }
+            cursor = Math.max(cursor, start + e.getValue().readableBytes());
+        }
+        if (cursor < end) {
+            out.add(new long[] {cursor, end - cursor});
+        }
+        if (finalSize < 0) {
+            out.add(new long[] {Math.max(cursor, highestOffset), -1});
+        }
+        return out;
+    }
+
     /** Drops everything held (reset, stop-sending, session close); returns bytes released. */
     public long discard() {
         long n = buffered;

@@ -172,6 +172,16 @@ public final class StreamTable {
         }
     }
 
+    /** The stream with that id if this side still knows it, without opening anything. */
+    public LogicalStream peek(long id) {
+        lock.lock();
+        try {
+            return streams.get(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether this side opened the (local-type) stream {@code id} and has not forgotten it. */
     public boolean isOpenLocal(long id) {
         lock.lock();

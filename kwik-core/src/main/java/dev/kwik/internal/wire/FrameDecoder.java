@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 public final class FrameDecoder {
     /** ACK frames with more ranges than this are rejected (a bound on work per frame). */
     public static final int MAX_ACK_RANGES = 256;
+    /** Missing ranges one PATH_STATUS may list. */
+    public static final int MAX_MISSING_RANGES = 2048;
     /** Longest string (close reason, host name) accepted, in bytes. */
     public static final int MAX_STRING = 1024;
     /** Longest credentials or ticket accepted, in bytes. */
@@ -81,7 +83,22 @@ public final class FrameDecoder {
                 case FrameType.PATH_ADDED -> v.onPathAdded(VarInt.read(frames));
                 case FrameType.PATH_FAILED -> v.onPathFailed(VarInt.read(frames), VarInt.read(frames), string(frames));
                 case FrameType.REMOVE_PATH -> v.onRemovePath(VarInt.read(frames));
-                case FrameType.PATH_STATUS -> v.onPathStatus(VarInt.read(frames), VarInt.read(frames), VarInt.read(frames));
+                case FrameType.PATH_STATUS -> {
+                    long pathId = VarInt.read(frames);
+                    long state = VarInt.read(frames);
+                    long code = VarInt.read(frames);
+                    long n = VarInt.read(frames);
+                    if (n > MAX_MISSING_RANGES) {
+                        throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "PATH_STATUS with " + n + " ranges, limit " + MAX_MISSING_RANGES);
+                    }
+                    long[] ranges = new long[3 * (int) n];
+                    for (int i = 0; i < n; i++) {
+                        ranges[3 * i] = VarInt.read(frames);
+                        ranges[3 * i + 1] = VarInt.read(frames);
+                        ranges[3 * i + 2] = VarInt.read(frames) - 1;
+                    }
+                    v.onPathStatus(pathId, state, code, ranges);
+                }
                 case FrameType.RAW -> {
                     long pathId = VarInt.read(frames);
                     int len = length(frames, "RAW");

@@ -42,7 +42,8 @@ public interface FrameVisitor {
 
     void onRemovePath(long pathId) throws WireException;
 
-    void onPathStatus(long pathId, long state, long code) throws WireException;
+    /** ranges: triples {@code (stream id, offset, length)}, length -1 for open-ended. */
+    void onPathStatus(long pathId, long state, long code, long[] ranges) throws WireException;
 
     void onRaw(long pathId, ByteBuf data) throws WireException;
 

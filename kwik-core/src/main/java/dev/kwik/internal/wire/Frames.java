@@ -140,11 +140,18 @@ public final class Frames {
         VarInt.write(buf, pathId);
     }
 
-    public static void pathStatus(ByteBuf buf, long pathId, long state, long code) {
+    /** PATH_STATUS with the missing ranges as triples {@code (stream id, offset, length + 1)} (0 = open-ended). */
+    public static void pathStatus(ByteBuf buf, long pathId, long state, long code, long[] ranges, int rangeCount) {
         VarInt.write(buf, FrameType.PATH_STATUS);
         VarInt.write(buf, pathId);
         VarInt.write(buf, state);
         VarInt.write(buf, code);
+        VarInt.write(buf, rangeCount);
+        for (int i = 0; i < rangeCount; i++) {
+            VarInt.write(buf, ranges[3 * i]);
+            VarInt.write(buf, ranges[3 * i + 1]);
+            VarInt.write(buf, ranges[3 * i + 2] < 0 ? 0 : ranges[3 * i + 2] + 1);
+        }
     }
 
     public static void raw(ByteBuf buf, long pathId, byte[] data, int off, int len) {

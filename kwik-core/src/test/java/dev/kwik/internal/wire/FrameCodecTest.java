@@ -77,7 +77,9 @@ class FrameCodecTest {
         assertThat(roundTrip(b -> Frames.pathAdded(b, 3))).containsExactly("PATH_ADDED 3");
         assertThat(roundTrip(b -> Frames.pathFailed(b, 3, 20, "no route"))).containsExactly("PATH_FAILED 3 20 no route");
         assertThat(roundTrip(b -> Frames.removePath(b, 3))).containsExactly("REMOVE_PATH 3");
-        assertThat(roundTrip(b -> Frames.pathStatus(b, 3, 2, 0))).containsExactly("PATH_STATUS 3 2 0");
+        assertThat(roundTrip(b -> Frames.pathStatus(b, 3, 2, 0, new long[0], 0))).containsExactly("PATH_STATUS 3 2 0 []");
+        assertThat(roundTrip(b -> Frames.pathStatus(b, 3, 3, 0x42, new long[] {0, 65536, 65536, 4, 100, -1}, 2)))
+                .containsExactly("PATH_STATUS 3 3 66 [0, 65536, 65536, 4, 100, -1]");
         assertThat(roundTrip(b -> Frames.raw(b, 2, new byte[] {(byte) 0xff}, 0, 1))).containsExactly("RAW 2 ff");
         assertThat(roundTrip(b -> Frames.close(b, 6, 0, "too much"))).containsExactly("CLOSE 6 0 too much");
         assertThat(roundTrip(b -> {

@@ -87,8 +87,8 @@ final class RecordingVisitor implements FrameVisitor {
     }
 
     @Override
-    public void onPathStatus(long pathId, long state, long code) {
-        frames.add("PATH_STATUS " + pathId + " " + state + " " + code);
+    public void onPathStatus(long pathId, long state, long code, long[] ranges) {
+        frames.add("PATH_STATUS " + pathId + " " + state + " " + code + " " + Arrays.toString(ranges));
     }
 
     @Override
