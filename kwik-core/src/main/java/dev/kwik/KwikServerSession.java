@@ -63,8 +63,17 @@ public interface KwikServerSession extends KwikSession {
      */
     KwikStream attachStream(long streamId);
 
-    /** Switches the path scheduler of this session while it runs. */
+    /** Switches the path scheduler of this session while it runs; the next packet uses it. */
     void scheduler(PathScheduler scheduler);
+
+    /**
+     * Sets how this server schedules its own sending on one of its paths: {@code weight} for the weighted
+     * scheduler (1 to 1000, default 1), and whether the path is a backup, used only when no other path to
+     * this server is alive.
+     *
+     * @throws KwikException {@link ErrorCode#PATH_JOIN_REFUSED} if {@code pathId} is not a live path to this server
+     */
+    void pathPreferences(long pathId, int weight, boolean backup);
 
     /** Registers a listener for this session's path events. */
     void addPathListener(PathListener listener);

@@ -398,6 +398,18 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     }
 
     @Override
+    public void pathPreferences(long pathId, int weight, boolean backup) {
+        if (weight < 1 || weight > 1000) {
+            throw new IllegalArgumentException("weight must be between 1 and 1000: " + weight);
+        }
+        PathRecord rec = records.stream().filter(r -> r.id == pathId && r.local != null && r.isAlive()).findFirst()
+                .orElseThrow(() -> new KwikException(ErrorCode.PATH_JOIN_REFUSED,
+                        "session " + idHex + " has no live path " + pathId + " to this server"));
+        rec.local.weight(weight);
+        rec.local.backup(backup);
+    }
+
+    @Override
     public void addPathListener(PathListener listener) {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }

@@ -1,0 +1,96 @@
+package dev.kwik;
+
+import dev.kwik.internal.path.Path;
+import dev.kwik.internal.session.SessionCore;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A path whose link goes silent is declared DEAD by heartbeat timeout; its data moves to the other path. */
+class PathDeathTest {
+    private static final Duration T = Duration.ofSeconds(30);
+    private static final int CHUNK = 64 * 1024;
+
+    @Test
+    void silentLinkIsDeclaredDeadAndTheTransferCompletesOnTheOtherPath() throws Exception {
+        try (Loopback lo = new Loopback(s -> s.alsoBind(new InetSocketAddress("127.0.0.1", 0)).scheduler("round-robin"), c -> { });
+             UdpRelay relay = new UdpRelay(lo.server.localAddresses().get(0))) {
+            // The first path goes through the relay, the second straight to the server's other address.
+            KwikSession client = lo.client.dial("localhost:" + relay.port());
+            KwikServerSession server = lo.server.accept(T);
+            List<String> events = new CopyOnWriteArrayList<>();
+            CompletableFuture<PathInfo> lost = new CompletableFuture<>();
+            server.addPathListener(new PathListener() {
+                @Override
+                public void pathStateChanged(KwikServerSession session, PathInfo path, PathState previous) {
+                    events.add(path.pathId() + ":" + previous + "->" + path.state());
+                }
+
+                @Override
+                public void pathLost(KwikServerSession session, PathInfo path, List<MissingRange> missing) {
+                    lost.complete(path);
+                }
+            });
+            server.addPath(new InetSocketAddress("localhost", lo.server.localAddresses().get(1).getPort())).get(10, TimeUnit.SECONDS);
+
+            int size = 32 << 20;
+            byte[] data = new byte[size];
+            new Random(4).nextBytes(data);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                KwikStream s = server.openStream();
+                for (int off = 0; off < size; off += CHUNK) {
+                    s.write(data, off, CHUNK);
+                }
+                s.close();
+            });
+            KwikStream in = client.acceptStream(T);
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[CHUNK];
+            long got = 0;
+            long last = System.nanoTime();
+            long cutAt = 0;
+            long longestStall = 0;
+            int n;
+            while ((n = in.read(buf, 0, buf.length, T)) >= 0) {
+                long now = System.nanoTime();
+                if (cutAt != 0) {
+                    longestStall = Math.max(longestStall, now - last);
+                }
+                last = now;
+                d.update(buf, 0, n);
+                got += n;
+                if (cutAt == 0 && got >= size / 4) {
+                    relay.cut();
+                    cutAt = now;
+                }
+            }
+            writer.get(30, TimeUnit.SECONDS);
+            assertThat(got).isEqualTo(size);
+            assertThat(d.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
+
+            PathInfo dead = lost.get(10, TimeUnit.SECONDS);
+            assertThat(dead.pathId()).isZero();
+            assertThat(dead.state()).isEqualTo(PathState.DEAD);
+            assertThat(dead.closeReason()).contains("heartbeat-timeout");
+            assertThat(server.deadPaths()).extracting(PathInfo::pathId).containsExactly(0L);
+            assertThat(server.activePaths()).extracting(PathInfo::pathId).containsExactly(1L);
+            assertThat(server.activePaths().get(0).isDefault()).isTrue();
+            assertThat(events).contains("0:ACTIVE->DEAD");
+            Path clientPath0 = ((SessionCore) client).paths().get(0);
+            TransferTest.waitUntil(() -> clientPath0.state() == PathState.DEAD);
+            assertThat(client.isOpen()).isTrue();
+            System.out.printf("path-death: longest stall after the cut %d ms (deadAfter 1000 ms, heartbeat 250 ms)%n",
+                    TimeUnit.NANOSECONDS.toMillis(longestStall));
+            assertThat(Duration.ofNanos(longestStall)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.kwik;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * A user-space UDP link between one client and one server on loopback: the client talks to {@link #address()},
+ * the relay forwards both ways. {@link #cut()} silently drops everything from then on, like a pulled cable —
+ * no ICMP, no close — which is what heartbeat-based path death must detect.
+ */
+final class UdpRelay implements AutoCloseable {
+    private final DatagramSocket front;
+    private final DatagramSocket back;
+    private final InetSocketAddress target;
+    private volatile SocketAddress client;
+    private volatile boolean cut;
+
+    UdpRelay(InetSocketAddress target) throws IOException {
+        this.target = target;
+        this.front = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.back = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        front.setReceiveBufferSize(4 << 20);
+        back.setReceiveBufferSize(4 << 20);
+        start("relay-up", front, true);
+        start("relay-down", back, false);
+    }
+
+    private void start(String name, DatagramSocket in, boolean up) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[2048];
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            while (!in.isClosed()) {
+                try {
+                    p.setLength(buf.length);
+                    in.receive(p);
+                    if (cut) {
+                        continue;
+                    }
+                    if (up) {
+                        client = p.getSocketAddress();
+                        back.send(new DatagramPacket(buf, p.getLength(), target));
+                    } else if (client != null) {
+                        front.send(new DatagramPacket(buf, p.getLength(), client));
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Where the client should send (a loopback address and port). */
+    int port() {
+        return front.getLocalPort();
+    }
+
+    /** Drops every datagram from now on, both ways. */
+    void cut() {
+        cut = true;
+    }
+
+    @Override
+    public void close() {
+        front.close();
+        back.close();
+    }
+}
