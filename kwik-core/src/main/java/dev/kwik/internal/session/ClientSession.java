@@ -118,20 +118,39 @@ public final class ClientSession extends SessionCore {
         }
     }
 
+    /**
+     * Relays raw bytes to the server behind {@code targetPathId}: on that path, or, if it is gone, on another live
+     * path to the same server (a path id names a server to the sender; the primary's first path may have died).
+     */
     @Override
     void onRaw(Path from, long targetPathId, ByteBuf data) {
+        Path target = null;
         for (Path p : paths) {
-            if (p.id() == targetPathId && p.isAlive()) {
-                ByteBuf fwd = newPacket(24 + data.readableBytes());
-                dev.kwik.internal.wire.VarInt.write(fwd, dev.kwik.internal.wire.FrameType.RAW);
-                dev.kwik.internal.wire.VarInt.write(fwd, from.id());
-                dev.kwik.internal.wire.VarInt.write(fwd, data.readableBytes());
-                fwd.writeBytes(data, data.readerIndex(), data.readableBytes());
-                p.send(Path.CONTROL, fwd, true);
-                return;
+            if (p.id() == targetPathId) {
+                target = p;
             }
         }
-        log.debug("session={} event=raw-dropped from={} to={} reason=no-live-path", idHex, from.id(), targetPathId);
+        if (target != null && !target.isAlive()) {
+            Path dead = target;
+            target = null;
+            for (Path p : paths) {
+                if (p.isAlive() && sameServer(dead, p)) {
+                    target = p;
+                    break;
+                }
+            }
+        }
+        if (target == null) {
+            log.debug("session={} event=raw-dropped from={} to={} reason=no-live-path", idHex, from.id(), targetPathId);
+            return;
+        }
+        // Same frame, with the source path in place of the target (Frames.raw wants a byte[]; this avoids the copy).
+        ByteBuf fwd = newPacket(24 + data.readableBytes());
+        dev.kwik.internal.wire.VarInt.write(fwd, dev.kwik.internal.wire.FrameType.RAW);
+        dev.kwik.internal.wire.VarInt.write(fwd, from.id());
+        dev.kwik.internal.wire.VarInt.write(fwd, data.readableBytes());
+        fwd.writeBytes(data, data.readerIndex(), data.readableBytes());
+        target.send(Path.CONTROL, fwd, true);
     }
 
     @Override

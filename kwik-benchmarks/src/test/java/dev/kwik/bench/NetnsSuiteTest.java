@@ -1,0 +1,226 @@
+package dev.kwik.bench;
+
+import dev.kwik.internal.quic.Tls;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Client, primary and secondary as separate processes in their own network namespaces, joined by veth links
+ * shaped with tc tbf at 50 Mbit/s, lossy with iptables where a test says so. Runs in the {@code netns} Maven
+ * profile; skips with a message where root, {@code ip netns}, tc or iptables are missing.
+ * {@code -Dkwik.netns.runs=N} repeats each measured scenario N times and prints the median.
+ */
+class NetnsSuiteTest {
+    private static final String RATE = "50mbit";
+    private static final double LINK_MBIT = 50;
+    private static final long SIZE = Long.getLong("kwik.netns.size", 32L << 20);
+    private static final int RUNS = Integer.getInteger("kwik.netns.runs", 1);
+    private static SelfSignedCertificate cert;
+    private static String secret;
+
+    @BeforeAll
+    static void check() {
+        String why = Netns.unavailable();
+        Assumptions.assumeTrue(why == null, () -> "network-namespace suite skipped: " + why);
+        cert = Tls.selfSigned();
+        byte[] s = new byte[32];
+        new SecureRandom().nextBytes(s);
+        secret = HexFormat.of().formatHex(s);
+    }
+
+    @AfterAll
+    static void cleanup() {
+        if (cert != null) {
+            cert.delete();
+        }
+    }
+
+    @Test
+    void seedScenarioOverTwoLossyLinksArrivesIntact() throws Exception {
+        Map<String, String> r = scenario(0.01, false, null);
+        assertThat(r.get("ok")).isEqualTo("true");
+        assertThat(r.get("bad_chunks")).isEqualTo("0");
+    }
+
+    @Test
+    void primaryAndSecondaryAggregateTwoLinks() throws Exception {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            Map<String, String> r = scenario(0, false, null);
+            assertThat(r.get("ok")).isEqualTo("true");
+            ratios.add(Double.parseDouble(r.get("goodput_mbit")) / (2 * LINK_MBIT));
+        }
+        System.out.printf("FIGURE aggregate goodput / sum of link rates (2 x %s): median %.3f of %s%n", RATE, median(ratios), ratios);
+    }
+
+    @Test
+    void linkCutMidTransferFailsOverWithNoLoss() throws Exception {
+        List<Double> stalls = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            Map<String, String> r = scenario(0, true, null);
+            assertThat(r.get("ok")).isEqualTo("true");
+            stalls.add(Double.parseDouble(r.get("longest_stall_ms")));
+        }
+        System.out.printf("FIGURE longest stall after a link cut at 50%%: median %.0f ms of %s%n", median(stalls), stalls);
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    /**
+     * kwik-c ── a1 (10.201.1.0/24) ── kwik-p      kwik-c ── b (10.201.2.0/24) ── kwik-s
+     * and, with {@code cut}, a second primary link a2 (10.201.3.0/24) whose address the primary adds as a path;
+     * link a1 goes down when the client has half the file.
+     */
+    private Map<String, String> scenario(double loss, boolean cut, Consumer<String> onLine) throws Exception {
+        try (Netns n = new Netns()) {
+            n.namespace("kwik-c");
+            n.namespace("kwik-p");
+            n.namespace("kwik-s");
+            n.link("kwik-c", "kc-a1", "kwik-p", "kp-a1", 1, RATE);
+            n.link("kwik-c", "kc-b", "kwik-s", "ks-b", 2, RATE);
+            if (cut) {
+                n.link("kwik-c", "kc-a2", "kwik-p", "kp-a2", 3, RATE);
+            }
+            if (loss > 0) {
+                n.loss("kwik-p", "kp-a1", loss);
+                n.loss("kwik-c", "kc-a1", loss);
+                n.loss("kwik-s", "ks-b", loss);
+                n.loss("kwik-c", "kc-b", loss);
+            }
+            List<String> tls = List.of("--cert", cert.certificate().getPath(), "--key", cert.privateKey().getPath(), "--secret", secret);
+            List<String> primaryArgs = new ArrayList<>(List.of("primary", "--bind", "10.201.1.2:4433"));
+            if (cut) {
+                primaryArgs.addAll(List.of("--also-bind", "10.201.3.2:4433", "--add-path", "10.201.3.2:4433"));
+            }
+            primaryArgs.addAll(List.of("--add-path", "10.201.2.2:4433"));
+            primaryArgs.addAll(tls);
+            List<String> secondaryArgs = new ArrayList<>(List.of("secondary", "--bind", "10.201.2.2:4433"));
+            secondaryArgs.addAll(tls);
+            Node secondary = Node.start(n, "kwik-s", secondaryArgs);
+            Node primary = Node.start(n, "kwik-p", primaryArgs);
+            try {
+                secondary.awaitLine("READY");
+                primary.awaitLine("READY");
+                Node client = Node.start(n, "kwik-c", List.of("client", "--primary", "10.201.1.2:4433", "--size",
+                        String.valueOf(SIZE), "--progress-every", String.valueOf(SIZE / 2),
+                        "--stream-window", String.valueOf(Long.getLong("kwik.netns.window", 2L << 20))));
+                try {
+                    if (cut) {
+                        client.awaitLine("PROGRESS");
+                        n.down("kwik-c", "kc-a1");
+                    }
+                    String result = client.awaitLine("RESULT");
+                    System.out.println((cut ? "cut " : "") + (loss > 0 ? "loss=" + loss + " " : "") + result);
+                    Map<String, String> kv = new HashMap<>();
+                    for (String part : result.substring("RESULT ".length()).split(" ")) {
+                        String[] p = part.split("=", 2);
+                        kv.put(p[0], p[1]);
+                    }
+                    return kv;
+                } finally {
+                    client.stop();
+                }
+            } finally {
+                primary.stop();
+                secondary.stop();
+            }
+        }
+    }
+
+    /** A node process whose output lines are collected and can be waited for. */
+    static final class Node {
+        private final Process process;
+        private final List<String> lines = new ArrayList<>();
+        private final String name;
+
+        private Node(Process process, String name) {
+            this.process = process;
+            this.name = name;
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        synchronized (lines) {
+                            lines.add(line);
+                            lines.notifyAll();
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // process ended
+                }
+                synchronized (lines) {
+                    lines.add("EXIT");
+                    lines.notifyAll();
+                }
+            }, "node-" + name);
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Node start(Netns n, String ns, List<String> args) throws IOException {
+            List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java",
+                    "-Xmx512m", "-Dkwik.log=" + System.getProperty("kwik.log", "WARN"), "-cp", System.getProperty("java.class.path"),
+                    NetnsNode.class.getName()));
+            cmd.addAll(args);
+            return new Node(n.exec(ns, cmd).start(), args.get(0));
+        }
+
+        String awaitLine(String prefix) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            synchronized (lines) {
+                for (;;) {
+                    for (String l : lines) {
+                        if (l.startsWith(prefix)) {
+                            return l;
+                        }
+                        if (l.equals("EXIT")) {
+                            throw new AssertionError(name + " exited before printing " + prefix + ":\n" + String.join("\n", lines));
+                        }
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new AssertionError(name + " did not print " + prefix + " in time:\n" + String.join("\n", lines));
+                    }
+                    lines.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                }
+            }
+        }
+
+        void stop() throws InterruptedException {
+            long start = System.nanoTime();
+            boolean exited = process.waitFor(20, TimeUnit.SECONDS);
+            if (!exited) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            synchronized (lines) {
+                System.out.printf("--- %s %s after %d ms%n", name, exited ? "exited" : "was killed",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+                lines.forEach(l -> System.out.println("    " + name + "| " + l));
+            }
+        }
+    }
+}
