@@ -197,6 +197,69 @@ class SecondaryServerTest {
     }
 
     @Test
+    void writersIntoDifferentStreamsEachGetTheirOwnSessionCredit() throws Exception {
+        int window = 256 * 1024;
+        int size = 1 << 20;
+        byte[] a = new byte[size];
+        byte[] b = new byte[size];
+        new Random(30).nextBytes(a);
+        new Random(31).nextBytes(b);
+        CompletableFuture<Void> primarySide = CompletableFuture.runAsync(() -> {
+            KwikServerSession ps = primary.accept(T);
+            KwikStream s0 = ps.acceptStream(T);
+            s0.readMessage(T);
+            PathInfo sec = join(ps.addPath(address(secondary)));
+            ps.sendRaw(sec.pathId(), ("stream=" + s0.id()).getBytes(StandardCharsets.UTF_8));
+            KwikStream own = ps.openStream();
+            for (int off = 0; off < size; off += CHUNK) {
+                own.write(a, off, CHUNK);
+            }
+            own.close();
+            ps.receiveRaw(T);
+            s0.writePosition(size);
+            s0.close();
+        });
+        CompletableFuture<Void> secondarySide = CompletableFuture.runAsync(() -> {
+            KwikServerSession ss = secondary.accept(T);
+            String text = new String(ss.receiveRaw(T).data(), StandardCharsets.UTF_8);
+            KwikStream w = ss.attachStream(Long.parseLong(text.substring(text.indexOf('=') + 1)));
+            for (int off = 0; off < size; off += CHUNK) {
+                w.write(off, b, off, CHUNK);
+            }
+            ss.sendRaw(0, "done".getBytes(StandardCharsets.UTF_8));
+        });
+        try (KwikClient small = KwikClient.builder().trustCertificate(Loopback.certificate())
+                .streamWindow(window).sessionWindow(window).build()) {
+            KwikSession session = small.dial(address(primary));
+            KwikStream s0 = session.openStream();
+            s0.write("GET".getBytes(StandardCharsets.UTF_8));
+            // Nobody reads yet: both writers fill their credit. Combined, that is twice the session window; each
+            // server's own share is within it, so neither may be cut off, and the client holds one window per writer.
+            dev.kwik.internal.session.SessionCore core = (dev.kwik.internal.session.SessionCore) session;
+            TransferTest.waitUntil(() -> core.bufferedBytes() == 2L * window);
+            assertThat(session.isOpen()).isTrue();
+            KwikStream own = session.acceptStream(T);
+            assertThat(readAll(own, size)).isEqualTo(a);
+            assertThat(readAll(s0, size)).isEqualTo(b);
+            primarySide.get(30, TimeUnit.SECONDS);
+            secondarySide.get(30, TimeUnit.SECONDS);
+            assertThat(session.isOpen()).isTrue();
+        }
+    }
+
+    private static byte[] readAll(KwikStream s, int size) {
+        byte[] all = new byte[size];
+        int at = 0;
+        int n;
+        while ((n = s.read(all, at, all.length - at, T)) > 0) {
+            at += n;
+        }
+        assertThat(at).isEqualTo(size);
+        assertThat(s.read(new byte[1], 0, 1, T)).isEqualTo(-1);
+        return all;
+    }
+
+    @Test
     void rawRelayRefusesUnknownPathsAndOversizeMessagesImmediately() throws Exception {
         KwikSession session = client.dial(address(primary));
         KwikServerSession ps = primary.accept(T);

@@ -48,6 +48,8 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
     private volatile long id;
     private volatile dev.kwik.Role serverRole = dev.kwik.Role.PRIMARY;
     private volatile int weight = 1;
+    /** Which writer this path's data counts against on the receiving side (client: 0 primary, 1.. secondaries). */
+    private volatile int source;
     private volatile boolean backup;
     private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile long unackedBytes;
@@ -119,6 +121,14 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
     @Override
     public int weight() {
         return weight;
+    }
+
+    public int source() {
+        return source;
+    }
+
+    public void source(int source) {
+        this.source = source;
     }
 
     public void weight(int weight) {

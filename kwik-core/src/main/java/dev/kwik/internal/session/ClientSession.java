@@ -34,6 +34,8 @@ public final class ClientSession extends SessionCore {
     private final PathJoiner joiner;
     /** Streams each secondary server (by address) has written into: what to report if it is lost. */
     private final java.util.Map<InetSocketAddress, java.util.Set<Long>> writtenBySecondary = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Flow-control source index of each secondary server (the primary is source 0). */
+    private final java.util.Map<InetSocketAddress, Integer> sources = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ClientSession(byte[] sessionId, TransportConfig config, TransportParams serverParams, Path primary, PathJoiner joiner) {
         super(true, sessionId, config, serverParams, primary);
@@ -64,6 +66,22 @@ public final class ClientSession extends SessionCore {
             }
         }
         super.sendControlPacket(packet);
+    }
+
+    /** MAX_DATA goes only to the writer it is for: the primary's credit to the primary, each secondary's to it. */
+    @Override
+    protected void sendMaxData(int source, ByteBuf packet) {
+        if (source == 0) {
+            super.sendControlPacket(packet);
+            return;
+        }
+        for (Path p : paths) {
+            if (p.isAlive() && p.source() == source) {
+                p.send(Path.CONTROL, packet, true);
+                return;
+            }
+        }
+        packet.release();
     }
 
     // ------------------------------------------------------------------ orders from the primary
@@ -101,6 +119,9 @@ public final class ClientSession extends SessionCore {
         if (!isOpen()) {
             p.close(ErrorCode.NO_ERROR, "session closed", false);
             return;
+        }
+        if (p.serverRole() == Role.SECONDARY) {
+            p.source(sources.computeIfAbsent(address, a -> sources.size() + 1));
         }
         attach(p);
         p.activate(config.heartbeatInterval().toMillis(), config.deadAfter().toMillis());
@@ -204,6 +225,15 @@ public final class ClientSession extends SessionCore {
             writtenBySecondary.computeIfAbsent(from.remoteAddress(), a -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(streamId);
         }
         super.onStream(from, streamId, offset, fin, messageEnd, data);
+    }
+
+    @Override
+    void onResetStream(Path from, long streamId, long code, long finalSize) throws WireException {
+        if (from.serverRole() == Role.SECONDARY) {
+            throw new WireException(ErrorCode.PROTOCOL_VIOLATION,
+                    "a secondary cannot reset stream " + streamId + "; only the primary ends streams");
+        }
+        super.onResetStream(from, streamId, code, finalSize);
     }
 
     @Override

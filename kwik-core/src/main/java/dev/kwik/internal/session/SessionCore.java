@@ -349,13 +349,18 @@ public abstract class SessionCore implements StreamHost, KwikSession {
     }
 
     @Override
-    public void onConsumed(long bytes) {
-        long max = flow.onConsumed(bytes);
+    public void onConsumed(int source, long bytes) {
+        long max = flow.onConsumed(source, bytes);
         if (max > 0 && isOpen()) {
             ByteBuf p = newPacket(10);
             Frames.maxData(p, max);
-            sendControlPacket(p);
+            sendMaxData(source, p);
         }
+    }
+
+    /** Sends a MAX_DATA packet to the writer {@code source} (a server has one: the client). */
+    protected void sendMaxData(int source, ByteBuf packet) {
+        sendControlPacket(packet);
     }
 
     @Override
@@ -410,14 +415,14 @@ public abstract class SessionCore implements StreamHost, KwikSession {
     void onStream(Path from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
-            flow.onReceived(s.onStreamFrame(offset, data, fin, messageEnd));
+            flow.onReceived(from.source(), s.onStreamFrame(offset, data, fin, messageEnd, from.source()));
         }
     }
 
     void onResetStream(Path from, long streamId, long code, long finalSize) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
-            flow.onReceived(s.onReset(code, finalSize));
+            flow.onReceived(from.source(), s.onReset(code, finalSize, from.source()));
         }
     }
 

@@ -47,8 +47,11 @@ public final class LogicalStream implements KwikStream {
     private final ReceiveBuffer buffer = new ReceiveBuffer();
     private long advertisedMax;
     private long resetCode;
-    /** Offset up to which this stream's bytes were reported consumed to the session's flow control. */
+    /** Offset up to which this stream's bytes count as consumed (read, or dropped with a reset or stop). */
     private long consumedMark;
+    /** Per source (a server writing here; one on a server): highest end offset it wrote, and how much of that was reported consumed. */
+    private long[] sourceHighest = new long[1];
+    private long[] sourceReleased = new long[1];
 
     private KwikException closedCause;
     private boolean retired;
@@ -215,9 +218,32 @@ public final class LogicalStream implements KwikStream {
     }
 
     private void reportConsumed(long mark) {
-        if (mark > consumedMark) {
-            host.onConsumed(mark - consumedMark);
-            consumedMark = mark;
+        consumedMark = Math.max(consumedMark, mark);
+        settleSources();
+    }
+
+    /** Records that {@code source} wrote up to {@code end}; returns how far its highest offset grew. */
+    private long noteSource(int source, long end) {
+        if (source >= sourceHighest.length) {
+            sourceHighest = java.util.Arrays.copyOf(sourceHighest, source + 1);
+            sourceReleased = java.util.Arrays.copyOf(sourceReleased, source + 1);
+        }
+        long grew = Math.max(0, end - sourceHighest[source]);
+        sourceHighest[source] += grew;
+        return grew;
+    }
+
+    /**
+     * Returns session credit to each source for its bytes below the consumed mark: a source's released bytes are
+     * min(consumed mark, its highest offset), so credit follows whoever wrote what the reader passed.
+     */
+    private void settleSources() {
+        for (int s = 0; s < sourceHighest.length; s++) {
+            long r = Math.min(consumedMark, sourceHighest[s]);
+            if (r > sourceReleased[s]) {
+                host.onConsumed(s, r - sourceReleased[s]);
+                sourceReleased[s] = r;
+            }
         }
     }
 
@@ -372,7 +398,8 @@ public final class LogicalStream implements KwikStream {
                 }
                 finalSize = Math.max(highestSent, nextWriteOffset);
                 if (finalSize > highestSent) {
-                    // Ending past the bytes written (others fill the rest): the final size needs credit too.
+                    // Ending past the bytes written (others fill the rest): the final size needs stream credit.
+                    // No session credit: a FIN carries no data, so the receiver buffers nothing for it.
                     host.checkMayBlock("close");
                     while (peerMaxStreamData < finalSize) {
                         checkWritable();
@@ -381,12 +408,6 @@ public final class LogicalStream implements KwikStream {
                 }
             } finally {
                 lock.unlock();
-            }
-            if (finalSize > highestSent) {
-                long need = finalSize - highestSent;
-                while (need > 0) {
-                    need -= host.acquireSessionCredit(need);
-                }
             }
             lock.lock();
             try {
@@ -463,7 +484,7 @@ public final class LogicalStream implements KwikStream {
      *
      * @return growth of the highest received offset, for session flow control
      */
-    public long onStreamFrame(long offset, ByteBuf data, boolean fin, boolean messageEnd) throws WireException {
+    public long onStreamFrame(long offset, ByteBuf data, boolean fin, boolean messageEnd, int source) throws WireException {
         lock.lock();
         try {
             if (recvState == RecvState.NONE) {
@@ -476,11 +497,15 @@ public final class LogicalStream implements KwikStream {
             }
             if (recvState != RecvState.OPEN) {
                 // Reset, stopped or done: account for flow control but keep nothing.
-                long grew = buffer.extend(end);
+                buffer.extend(end);
+                long grew = data.isReadable() ? noteSource(source, end) : 0;
                 reportConsumed(buffer.highestOffset());
                 return grew;
             }
-            long grew = buffer.insert(offset, data, fin, messageEnd);
+            buffer.insert(offset, data, fin, messageEnd);
+            // A frame without data (a bare FIN) buffers nothing: it counts against stream credit, not session credit.
+            long grew = data.isReadable() ? noteSource(source, end) : 0;
+            settleSources();
             if (buffer.readableNow() > 0 || buffer.isFinished()) {
                 readable.signalAll();
             }
@@ -490,8 +515,8 @@ public final class LogicalStream implements KwikStream {
         }
     }
 
-    /** RESET_STREAM from the peer; returns growth of the highest offset for session flow control. */
-    public long onReset(long code, long finalSize) throws WireException {
+    /** RESET_STREAM from {@code source}; returns growth of its highest offset for session flow control. */
+    public long onReset(long code, long finalSize, int source) throws WireException {
         lock.lock();
         try {
             if (recvState == RecvState.NONE) {
@@ -504,7 +529,8 @@ public final class LogicalStream implements KwikStream {
             if (finalSize > advertisedMax) {
                 throw new WireException(ErrorCode.FLOW_CONTROL_ERROR, "stream " + id + ": reset final size beyond credit");
             }
-            long grew = buffer.extend(finalSize);
+            buffer.extend(finalSize);
+            long grew = noteSource(source, finalSize);
             // Bytes never read count as consumed, so the session window is not lost to a reset stream.
             buffer.discard();
             reportConsumed(finalSize);

@@ -6,7 +6,10 @@ import dev.kwik.internal.wire.WireException;
 
 /**
  * Session-level credit in both directions, in offsets like QUIC's MAX_DATA: the sum over all streams of the
- * highest offset sent (or received) may not pass the peer's (or our) advertised maximum.
+ * highest offset sent (or received) may not pass the peer's (or our) advertised maximum. On a client, each
+ * server that writes to it (primary, each secondary) is a separate source with its own credit: so what one
+ * session buffers is bounded by the window times the number of servers, and writers into different streams
+ * never eat each other's credit.
  *
  * <p>Send side: writers block in {@link #acquire} until credit arrives or the session closes. Receive side:
  * the event loop checks every STREAM frame's growth in {@link #onReceived}, the application's reads return
@@ -18,14 +21,14 @@ public final class SessionFlowControl {
     private long peerMax;
     private long sent;
     private KwikException closed;
-    // receive side, guarded by this
-    private long advertisedMax;
-    private long received;
-    private long consumed;
+    // receive side, per source (a server writing to this client; a server has one source, the client), guarded by this
+    private long[] advertisedMax = new long[1];
+    private long[] received = new long[1];
+    private long[] consumed = new long[1];
 
     public SessionFlowControl(long localWindow, long peerInitialMax) {
         this.window = localWindow;
-        this.advertisedMax = localWindow;
+        this.advertisedMax[0] = localWindow;
         this.peerMax = peerInitialMax;
     }
 
@@ -55,25 +58,43 @@ public final class SessionFlowControl {
         }
     }
 
-    /** Records growth of received highest offsets; fails with FLOW_CONTROL_ERROR past our advertised credit. */
-    public synchronized void onReceived(long growth) throws WireException {
-        received += growth;
-        if (received > advertisedMax) {
-            throw new WireException(ErrorCode.FLOW_CONTROL_ERROR,
-                    "session data reached " + received + " bytes, beyond the credit of " + advertisedMax);
+    private void ensure(int source) {
+        if (source >= received.length) {
+            int n = Math.max(source + 1, received.length * 2);
+            int old = received.length;
+            advertisedMax = java.util.Arrays.copyOf(advertisedMax, n);
+            received = java.util.Arrays.copyOf(received, n);
+            consumed = java.util.Arrays.copyOf(consumed, n);
+            for (int i = old; i < n; i++) {
+                advertisedMax[i] = window;
+            }
         }
     }
 
     /**
-     * Records bytes the application consumed.
-     *
-     * @return the new maximum to advertise in MAX_DATA, or -1 when no update is due yet
+     * Records growth of what {@code source} sent (the sum of the highest offsets it wrote, per stream); fails with
+     * FLOW_CONTROL_ERROR past the credit advertised to that source.
      */
-    public synchronized long onConsumed(long bytes) {
-        consumed += bytes;
-        if (advertisedMax - consumed < window / 2) {
-            advertisedMax = consumed + window;
-            return advertisedMax;
+    public synchronized void onReceived(int source, long growth) throws WireException {
+        ensure(source);
+        received[source] += growth;
+        if (received[source] > advertisedMax[source]) {
+            throw new WireException(ErrorCode.FLOW_CONTROL_ERROR,
+                    "session data reached " + received[source] + " bytes, beyond the credit of " + advertisedMax[source]);
+        }
+    }
+
+    /**
+     * Records bytes of {@code source} the application consumed (read, or dropped with a reset stream).
+     *
+     * @return the new maximum to advertise to that source in MAX_DATA, or -1 when no update is due yet
+     */
+    public synchronized long onConsumed(int source, long bytes) {
+        ensure(source);
+        consumed[source] += bytes;
+        if (advertisedMax[source] - consumed[source] < window / 2) {
+            advertisedMax[source] = consumed[source] + window;
+            return advertisedMax[source];
         }
         return -1;
     }
@@ -86,8 +107,12 @@ public final class SessionFlowControl {
         }
     }
 
-    /** Received bytes not yet consumed by the application (an upper bound on what the session buffers). */
+    /** Received bytes not yet consumed, over all sources (an upper bound on what the session buffers). */
     public synchronized long unconsumed() {
-        return received - consumed;
+        long u = 0;
+        for (int i = 0; i < received.length; i++) {
+            u += received[i] - consumed[i];
+        }
+        return u;
     }
 }

@@ -21,8 +21,8 @@ public interface StreamHost {
      */
     long acquireSessionCredit(long wanted);
 
-    /** The application consumed {@code bytes} (read or discarded); the session may widen its window. */
-    void onConsumed(long bytes);
+    /** The application consumed {@code bytes} that {@code source} wrote (read or discarded); the session may widen that source's window. */
+    void onConsumed(int source, long bytes);
 
     /** Both directions of the stream are finished: forget it and return its slot to the peer. */
     void streamDone(LogicalStream stream);
