@@ -82,6 +82,18 @@ class SameServerPathTest {
     @Test
     void removingAPathMovesTrafficAndKeepsTheSession() throws Exception {
         Loopback.Pair p = connect("round-robin");
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        p.server().addPathListener(new PathListener() {
+            @Override
+            public void pathAdded(KwikServerSession session, PathInfo path) {
+                events.add("added " + path.pathId());
+            }
+
+            @Override
+            public void pathRemoved(KwikServerSession session, PathInfo path) {
+                events.add("removed " + path.pathId() + " " + path.state());
+            }
+        });
         p.server().addPath(secondAddress()).get(10, TimeUnit.SECONDS);
         assertThatThrownBy(() -> p.server().removePath(7).get(5, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).hasMessageContaining("no live path 7");
@@ -90,6 +102,7 @@ class SameServerPathTest {
         assertThat(removed.state()).isEqualTo(PathState.CLOSED);
         assertThat(p.server().activePaths()).extracting(PathInfo::pathId).containsExactly(1L);
         assertThat(p.server().activePaths().get(0).isDefault()).isTrue();
+        assertThat(events).containsExactly("added 1", "removed 0 CLOSED");
         assertThatThrownBy(() -> p.server().removePath(1).get(5, TimeUnit.SECONDS))
                 .hasMessageContaining("only path to this server");
         transfer(p, 4 << 20, null);

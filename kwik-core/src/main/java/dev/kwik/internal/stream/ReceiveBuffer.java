@@ -61,6 +61,7 @@ public final class ReceiveBuffer {
     public long insert(long offset, ByteBuf data, boolean fin, boolean messageEnd) throws WireException {
         int len = data.readableBytes();
         long end = offset + len;
+        // Validate everything first: a refused frame must leave no trace (no boundary, no final size, no bytes).
         if (finalSize >= 0 && end > finalSize) {
             throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "data up to offset " + end + " past final size " + finalSize);
         }
@@ -71,6 +72,12 @@ public final class ReceiveBuffer {
             if (highestOffset > end) {
                 throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "final size " + end + " below data already received up to " + highestOffset);
             }
+        }
+        long start = Math.max(offset, readOffset);
+        if (end > start) {
+            checkOverlaps(start, end, data, offset);
+        }
+        if (fin) {
             finalSize = end;
         }
         long grew = Math.max(0, end - highestOffset);
@@ -78,44 +85,48 @@ public final class ReceiveBuffer {
         if (messageEnd && end > readOffset) {
             messageEnds.add(end);
         }
-        if (end <= readOffset || len == 0) {
+        if (end <= start) {
             return grew;
         }
-        long start = offset;
-        if (start < readOffset) {
-            start = readOffset;
-        }
-        // Walk the held segments that overlap [start, end): compare overlaps, keep the gaps.
+        // Keep the gaps between held segments; overlapping bytes were just checked to be equal.
         long cursor = start;
-        Map.Entry<Long, ByteBuf> e = segments.floorEntry(start);
-        if (e == null || e.getKey() + e.getValue().readableBytes() <= start) {
-            e = segments.higherEntry(start);
-        }
+        Map.Entry<Long, ByteBuf> e = firstOverlapping(start);
         while (cursor < end) {
             if (e == null || e.getKey() >= end) {
                 put(cursor, data, offset, end);
                 break;
             }
             long segStart = e.getKey();
-            ByteBuf seg = e.getValue();
-            long segEnd = segStart + seg.readableBytes();
+            long segEnd = segStart + e.getValue().readableBytes();
             if (segStart > cursor) {
                 put(cursor, data, offset, segStart);
-                cursor = segStart;
             }
-            long overlapEnd = Math.min(segEnd, end);
-            if (overlapEnd > cursor) {
-                int n = (int) (overlapEnd - cursor);
-                if (!ByteBufUtil.equals(seg, seg.readerIndex() + (int) (cursor - segStart),
-                        data, data.readerIndex() + (int) (cursor - offset), n)) {
-                    throw new WireException(ErrorCode.PROTOCOL_VIOLATION,
-                            "conflicting bytes for offsets " + cursor + ".." + overlapEnd);
-                }
-                cursor = overlapEnd;
-            }
+            cursor = Math.max(cursor, segEnd);
             e = segments.higherEntry(segStart);
         }
         return grew;
+    }
+
+    private Map.Entry<Long, ByteBuf> firstOverlapping(long start) {
+        Map.Entry<Long, ByteBuf> e = segments.floorEntry(start);
+        if (e == null || e.getKey() + e.getValue().readableBytes() <= start) {
+            e = segments.higherEntry(start);
+        }
+        return e;
+    }
+
+    /** Fails with PROTOCOL_VIOLATION if any held byte in {@code [start, end)} differs from {@code data}. */
+    private void checkOverlaps(long start, long end, ByteBuf data, long dataOffset) throws WireException {
+        for (Map.Entry<Long, ByteBuf> e = firstOverlapping(start); e != null && e.getKey() < end; e = segments.higherEntry(e.getKey())) {
+            long segStart = e.getKey();
+            ByteBuf seg = e.getValue();
+            long from = Math.max(start, segStart);
+            long to = Math.min(end, segStart + seg.readableBytes());
+            if (to > from && !ByteBufUtil.equals(seg, seg.readerIndex() + (int) (from - segStart),
+                    data, data.readerIndex() + (int) (from - dataOffset), (int) (to - from))) {
+                throw new WireException(ErrorCode.PROTOCOL_VIOLATION, "conflicting bytes for offsets " + from + ".." + to);
+            }
+        }
     }
 
     private void put(long from, ByteBuf data, long dataOffset, long to) {

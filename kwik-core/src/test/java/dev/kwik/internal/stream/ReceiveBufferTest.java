@@ -72,6 +72,16 @@ class ReceiveBufferTest {
     }
 
     @Test
+    void aRefusedFrameLeavesNoTrace() throws WireException {
+        insert(0, bytes(1, 2, 3, 4), false, true);
+        assertThatThrownBy(() -> insert(1, bytes(9), true, true)).isInstanceOf(WireException.class);
+        assertThat(rb.finalSize()).isEqualTo(-1);
+        assertThat(rb.highestOffset()).isEqualTo(4);
+        byte[] out = new byte[10];
+        assertThat(rb.read(out, 0, 10)).as("no message boundary at 2 from the refused frame").isEqualTo(4);
+    }
+
+    @Test
     void finalSizeRulesAreEnforced() throws WireException {
         insert(0, bytes(1, 2), false, false);
         insert(5, bytes(6), true, false);

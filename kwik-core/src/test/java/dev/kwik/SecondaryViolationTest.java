@@ -1,0 +1,98 @@
+package dev.kwik;
+
+import dev.kwik.internal.session.SessionCore;
+import dev.kwik.internal.stream.LogicalStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A secondary that writes bytes conflicting with what the client holds, or past the final size, gets the
+ * protocol error back and loses its path; the client's session and the primary's data are untouched.
+ */
+class SecondaryViolationTest {
+    private static final Duration T = Duration.ofSeconds(10);
+    private KwikServer primary;
+    private KwikServer secondary;
+    private KwikClient client;
+
+    @BeforeEach
+    void setUp() {
+        primary = SecondaryServerTest.server("primary");
+        secondary = SecondaryServerTest.server("secondary");
+        client = KwikClient.builder().trustCertificate(Loopback.certificate()).build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        client.close();
+        secondary.close();
+        primary.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"conflicting", "past-final-size"})
+    void badBytesFromASecondaryAreRefusedToItAndNotMerged(String kind) throws Exception {
+        byte[] good = new byte[1000];
+        Arrays.fill(good, (byte) 'A');
+        boolean pastEnd = kind.equals("past-final-size");
+        CompletableFuture<Void> clientHasPrimaryBytes = new CompletableFuture<>();
+        CompletableFuture<List<MissingRange>> lost = new CompletableFuture<>();
+        CompletableFuture<Void> primarySide = CompletableFuture.runAsync(() -> {
+            KwikServerSession ps = primary.accept(T);
+            ps.addPathListener(new PathListener() {
+                @Override
+                public void pathLost(KwikServerSession s, PathInfo path, List<MissingRange> missing) {
+                    lost.complete(missing);
+                }
+            });
+            KwikStream s = ps.acceptStream(T);
+            s.readMessage(T);
+            PathInfo sec = SecondaryServerTest.join(ps.addPath(SecondaryServerTest.address(secondary)));
+            s.write(0, good, 0, good.length);
+            if (pastEnd) {
+                s.close();
+            }
+            SecondaryServerTest.join2(clientHasPrimaryBytes);
+            ps.sendRaw(sec.pathId(), ("stream=" + s.id()).getBytes(StandardCharsets.UTF_8));
+        });
+        CompletableFuture<KwikException> secondaryFate = CompletableFuture.supplyAsync(() -> {
+            KwikServerSession ss = secondary.accept(T);
+            String text = new String(ss.receiveRaw(T).data(), StandardCharsets.UTF_8);
+            KwikStream w = ss.attachStream(Long.parseLong(text.substring(text.indexOf('=') + 1)));
+            byte[] bad = new byte[100];
+            Arrays.fill(bad, (byte) 'B');
+            w.write(pastEnd ? 1000 : 500, bad, 0, bad.length);
+            return SecondaryServerTest.join2(((SessionCore) ss).terminated());
+        });
+
+        KwikSession session = client.dial(SecondaryServerTest.address(primary));
+        KwikStream s = session.openStream();
+        s.write("GET".getBytes(StandardCharsets.UTF_8));
+        LogicalStream ls = (LogicalStream) s;
+        // Hold the primary's bytes unread (and, for the final-size case, know the final size) before the secondary writes.
+        TransferTest.waitUntil(() -> ls.bufferedBytes() == good.length && (!pastEnd || ls.missingRanges().isEmpty()));
+        clientHasPrimaryBytes.complete(null);
+
+        KwikException fate = secondaryFate.get(15, TimeUnit.SECONDS);
+        assertThat(fate.code()).isEqualTo(pastEnd ? ErrorCode.FINAL_SIZE_ERROR : ErrorCode.PROTOCOL_VIOLATION);
+        assertThat(fate.getMessage()).contains(pastEnd ? "final size" : "conflicting bytes");
+        lost.get(15, TimeUnit.SECONDS);
+        primarySide.get(15, TimeUnit.SECONDS);
+        assertThat(session.isOpen()).isTrue();
+        assertThat(s.readMessage(T)).isEqualTo(good);
+        if (pastEnd) {
+            assertThat(s.readMessage(T)).isNull();
+        }
+    }
+}
