@@ -268,9 +268,7 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
     }
 
     private ByteBuf newControlPacket(int frameBytes) {
-        ByteBuf p = conn.controlChannel().alloc().directBuffer(Frames.HEADER_ROOM + frameBytes);
-        p.writerIndex(Frames.HEADER_ROOM).readerIndex(Frames.HEADER_ROOM);
-        return p;
+        return Frames.newPacket(frameBytes);
     }
 
     // ------------------------------------------------------------------ inbound (event loop)

@@ -9,7 +9,6 @@ import dev.kwik.internal.wire.Hello;
 import dev.kwik.internal.wire.HelloOk;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -40,8 +39,7 @@ public final class ClientHandshake extends PathOwner {
     public void start(Path path) {
         this.path = path;
         Hello hello = new Hello(TransportConfig.VERSION, credentials, new byte[0], new byte[0], SessionCore.localParams(config));
-        ByteBuf p = PooledByteBufAllocator.DEFAULT.directBuffer(Frames.HEADER_ROOM + 64 + credentials.length);
-        p.writerIndex(Frames.HEADER_ROOM).readerIndex(Frames.HEADER_ROOM);
+        ByteBuf p = Frames.newPacket(64 + credentials.length);
         Frames.hello(p, hello);
         path.send(Path.CONTROL, p, false);
     }

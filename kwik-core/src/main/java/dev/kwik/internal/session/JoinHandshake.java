@@ -10,7 +10,6 @@ import dev.kwik.internal.wire.Hello;
 import dev.kwik.internal.wire.HelloOk;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -44,8 +43,7 @@ public final class JoinHandshake extends PathOwner {
     public void start(Path path) {
         this.path = path;
         Hello hello = new Hello(TransportConfig.VERSION, new byte[0], sessionId, ticket, SessionCore.localParams(config));
-        ByteBuf p = PooledByteBufAllocator.DEFAULT.directBuffer(Frames.HEADER_ROOM + 96 + ticket.length);
-        p.writerIndex(Frames.HEADER_ROOM).readerIndex(Frames.HEADER_ROOM);
+        ByteBuf p = Frames.newPacket(96 + ticket.length);
         Frames.hello(p, hello);
         path.send(Path.CONTROL, p, false);
     }

@@ -11,7 +11,6 @@ import dev.kwik.internal.wire.Hello;
 import dev.kwik.internal.wire.HelloOk;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,8 +136,7 @@ public final class ServerHandshake extends PathOwner {
     }
 
     private void sendHelloOk(byte[] sid, long pathId, Role role) {
-        ByteBuf p = PooledByteBufAllocator.DEFAULT.directBuffer(Frames.HEADER_ROOM + 64);
-        p.writerIndex(Frames.HEADER_ROOM).readerIndex(Frames.HEADER_ROOM);
+        ByteBuf p = Frames.newPacket(64);
         Frames.helloOk(p, new HelloOk(TransportConfig.VERSION, sid, pathId, role == Role.SECONDARY ? 1 : 0,
                 SessionCore.localParams(config)));
         path.send(Path.CONTROL, p, false);

@@ -15,7 +15,6 @@ import dev.kwik.internal.wire.TransportParams;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.internal.ThreadExecutorMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -250,9 +249,7 @@ public abstract class SessionCore implements StreamHost, KwikSession {
 
     @Override
     public ByteBuf newPacket(int frameBytes) {
-        ByteBuf p = PooledByteBufAllocator.DEFAULT.directBuffer(Frames.HEADER_ROOM + frameBytes);
-        p.writerIndex(Frames.HEADER_ROOM).readerIndex(Frames.HEADER_ROOM);
-        return p;
+        return Frames.newPacket(frameBytes);
     }
 
     @Override

@@ -22,6 +22,16 @@ public final class Frames {
     private Frames() {
     }
 
+    /**
+     * A pooled direct buffer for one packet: {@link #HEADER_ROOM} bytes in front stay free for the header the
+     * path writes when it numbers the packet; frames are written from the reader index.
+     */
+    public static ByteBuf newPacket(int frameBytes) {
+        ByteBuf p = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(HEADER_ROOM + frameBytes);
+        p.writerIndex(HEADER_ROOM).readerIndex(HEADER_ROOM);
+        return p;
+    }
+
     public static void ping(ByteBuf buf, long seq) {
         VarInt.write(buf, FrameType.PING);
         VarInt.write(buf, seq);
