@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * Uses the public API only.
  *
  * <pre>
- * primary   --bind IP:PORT [--also-bind IP:PORT] [--add-path HOST:PORT]... --cert PEM --key PEM --secret HEX
+ * primary   --bind IP:PORT [--also-bind IP:PORT] [--add-path HOST:PORT]... [--scheduler NAME] --cert PEM --key PEM --secret HEX
  * secondary --bind IP:PORT --cert PEM --key PEM --secret HEX
  * client    --primary HOST:PORT --size BYTES [--progress-every BYTES] [--stream-window BYTES]
  * </pre>
@@ -77,7 +77,8 @@ public final class NetnsNode {
     private static KwikServer server(Map<String, List<String>> o, String id) {
         KwikServer.Builder b = KwikServer.builder().bind(addr(one(o, "bind")))
                 .certificate(new File(one(o, "cert")), new File(one(o, "key")))
-                .serverId(id).clusterSecret(HexFormat.of().parseHex(one(o, "secret")));
+                .serverId(id).clusterSecret(HexFormat.of().parseHex(one(o, "secret")))
+                .scheduler(o.getOrDefault("scheduler", List.of("min-rtt")).get(0));
         for (String a : o.getOrDefault("also-bind", List.of())) {
             b.alsoBind(addr(a));
         }

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -69,7 +68,29 @@ class NetnsSuiteTest {
             assertThat(r.get("ok")).isEqualTo("true");
             ratios.add(Double.parseDouble(r.get("goodput_mbit")) / (2 * LINK_MBIT));
         }
-        System.out.printf("FIGURE aggregate goodput / sum of link rates (2 x %s): median %.3f of %s%n", RATE, median(ratios), ratios);
+        System.out.printf("FIGURE primary + secondary, aggregate goodput / sum of link rates (2 x %s): median %.3f of %s%n", RATE, median(ratios), ratios);
+    }
+
+    @Test
+    void twoPathsToOneServerAggregateTwoLinks() throws Exception {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            Map<String, String> r = scenario(0, false, "same-server");
+            assertThat(r.get("ok")).isEqualTo("true");
+            ratios.add(Double.parseDouble(r.get("goodput_mbit")) / (2 * LINK_MBIT));
+        }
+        System.out.printf("FIGURE two paths to one server, goodput / sum of link rates (2 x %s): median %.3f of %s%n", RATE, median(ratios), ratios);
+    }
+
+    @Test
+    void singlePathBaselineOnOneLink() throws Exception {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            Map<String, String> r = scenario(0, false, "primary-only");
+            assertThat(r.get("ok")).isEqualTo("true");
+            ratios.add(Double.parseDouble(r.get("goodput_mbit")) / LINK_MBIT);
+        }
+        System.out.printf("FIGURE single path goodput / link rate (1 x %s): median %.3f of %s%n", RATE, median(ratios), ratios);
     }
 
     @Test
@@ -95,14 +116,15 @@ class NetnsSuiteTest {
      * and, with {@code cut}, a second primary link a2 (10.201.3.0/24) whose address the primary adds as a path;
      * link a1 goes down when the client has half the file.
      */
-    private Map<String, String> scenario(double loss, boolean cut, Consumer<String> onLine) throws Exception {
+    private Map<String, String> scenario(double loss, boolean cut, String variant) throws Exception {
         try (Netns n = new Netns()) {
             n.namespace("kwik-c");
             n.namespace("kwik-p");
             n.namespace("kwik-s");
             n.link("kwik-c", "kc-a1", "kwik-p", "kp-a1", 1, RATE);
             n.link("kwik-c", "kc-b", "kwik-s", "ks-b", 2, RATE);
-            if (cut) {
+            boolean sameServer = "same-server".equals(variant);
+            if (cut || sameServer) {
                 n.link("kwik-c", "kc-a2", "kwik-p", "kp-a2", 3, RATE);
             }
             if (loss > 0) {
@@ -113,10 +135,13 @@ class NetnsSuiteTest {
             }
             List<String> tls = List.of("--cert", cert.certificate().getPath(), "--key", cert.privateKey().getPath(), "--secret", secret);
             List<String> primaryArgs = new ArrayList<>(List.of("primary", "--bind", "10.201.1.2:4433"));
-            if (cut) {
+            if (cut || sameServer) {
                 primaryArgs.addAll(List.of("--also-bind", "10.201.3.2:4433", "--add-path", "10.201.3.2:4433"));
             }
-            primaryArgs.addAll(List.of("--add-path", "10.201.2.2:4433"));
+            if (variant == null) {
+                primaryArgs.addAll(List.of("--add-path", "10.201.2.2:4433"));
+            }
+            primaryArgs.addAll(List.of("--scheduler", System.getProperty("kwik.scheduler", "min-rtt")));
             primaryArgs.addAll(tls);
             List<String> secondaryArgs = new ArrayList<>(List.of("secondary", "--bind", "10.201.2.2:4433"));
             secondaryArgs.addAll(tls);
