@@ -95,6 +95,18 @@ public abstract class SessionCore implements StreamHost, KwikSession {
      * else any live non-backup path, else backup paths. Null when none is alive.
      */
     protected Path pick(java.util.function.Predicate<Path> filter, int bytes) {
+        // Per packet: with one eligible path (the common case) decide without allocating.
+        Path only = null;
+        int eligible = 0;
+        for (Path p : paths) {
+            if (p.isAlive() && filter.test(p)) {
+                eligible++;
+                only = p;
+            }
+        }
+        if (eligible <= 1) {
+            return only;
+        }
         List<Path> withCapacity = new java.util.ArrayList<>(4);
         List<Path> alive = new java.util.ArrayList<>(4);
         List<Path> backups = new java.util.ArrayList<>(2);
