@@ -160,8 +160,7 @@ class SecondaryServerTest {
         });
         CompletableFuture<Void> secondarySide = CompletableFuture.runAsync(() -> {
             KwikServerSession ss = secondary.accept(T);
-            String text = new String(ss.receiveRaw(T).data(), StandardCharsets.UTF_8);
-            KwikStream w = ss.attachStream(Long.parseLong(text.substring(text.indexOf('=') + 1)));
+            KwikStream w = attachAsCommanded(ss);
             for (int i = 1; i < chunks / 2; i += 2) {
                 w.writePosition((long) i * CHUNK);
                 w.write(file, i * CHUNK, CHUNK);
@@ -186,6 +185,12 @@ class SecondaryServerTest {
         primarySide.get(30, TimeUnit.SECONDS);
         secondarySide.get(30, TimeUnit.SECONDS);
         assertThat(session.isOpen()).isTrue();
+    }
+
+    /** Secondary side: waits for the primary's "... stream=ID" raw command and attaches that stream. */
+    static KwikStream attachAsCommanded(KwikServerSession ss) {
+        String text = new String(ss.receiveRaw(T).data(), StandardCharsets.UTF_8);
+        return ss.attachStream(Long.parseLong(text.substring(text.indexOf('=') + 1)));
     }
 
     static <V> V join2(CompletableFuture<V> f) {
@@ -221,8 +226,7 @@ class SecondaryServerTest {
         });
         CompletableFuture<Void> secondarySide = CompletableFuture.runAsync(() -> {
             KwikServerSession ss = secondary.accept(T);
-            String text = new String(ss.receiveRaw(T).data(), StandardCharsets.UTF_8);
-            KwikStream w = ss.attachStream(Long.parseLong(text.substring(text.indexOf('=') + 1)));
+            KwikStream w = attachAsCommanded(ss);
             for (int off = 0; off < size; off += CHUNK) {
                 w.write(off, b, off, CHUNK);
             }

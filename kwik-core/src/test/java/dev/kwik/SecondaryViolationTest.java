@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A secondary that writes bytes conflicting with what the client holds, or past the final size, gets the
- * protocol error back and loses its path; the client's session and the primary's data are untouched.
+ * A secondary that writes bytes conflicting with what the client holds, writes past the final size, or tries to
+ * reset the client's stream gets the protocol error back and loses its path; the client's session and the
+ * primary's data are untouched.
  */
 class SecondaryViolationTest {
     private static final Duration T = Duration.ofSeconds(10);
@@ -41,7 +42,7 @@ class SecondaryViolationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"conflicting", "past-final-size"})
+    @ValueSource(strings = {"conflicting", "past-final-size", "reset"})
     void badBytesFromASecondaryAreRefusedToItAndNotMerged(String kind) throws Exception {
         byte[] good = new byte[1000];
         Arrays.fill(good, (byte) 'A');
@@ -68,11 +69,14 @@ class SecondaryViolationTest {
         });
         CompletableFuture<KwikException> secondaryFate = CompletableFuture.supplyAsync(() -> {
             KwikServerSession ss = secondary.accept(T);
-            String text = new String(ss.receiveRaw(T).data(), StandardCharsets.UTF_8);
-            KwikStream w = ss.attachStream(Long.parseLong(text.substring(text.indexOf('=') + 1)));
-            byte[] bad = new byte[100];
-            Arrays.fill(bad, (byte) 'B');
-            w.write(pastEnd ? 1000 : 500, bad, 0, bad.length);
+            KwikStream w = SecondaryServerTest.attachAsCommanded(ss);
+            if (kind.equals("reset")) {
+                w.reset(7);
+            } else {
+                byte[] bad = new byte[100];
+                Arrays.fill(bad, (byte) 'B');
+                w.write(pastEnd ? 1000 : 500, bad, 0, bad.length);
+            }
             return SecondaryServerTest.join2(((SessionCore) ss).terminated());
         });
 
@@ -86,7 +90,7 @@ class SecondaryViolationTest {
 
         KwikException fate = secondaryFate.get(15, TimeUnit.SECONDS);
         assertThat(fate.code()).isEqualTo(pastEnd ? ErrorCode.FINAL_SIZE_ERROR : ErrorCode.PROTOCOL_VIOLATION);
-        assertThat(fate.getMessage()).contains(pastEnd ? "final size" : "conflicting bytes");
+        assertThat(fate.getMessage()).contains(pastEnd ? "final size" : kind.equals("reset") ? "cannot reset" : "conflicting bytes");
         lost.get(15, TimeUnit.SECONDS);
         primarySide.get(15, TimeUnit.SECONDS);
         assertThat(session.isOpen()).isTrue();
