@@ -25,7 +25,7 @@ public interface PathScheduler {
         return false;
     }
 
-    /** Lowest smoothed RTT among paths with capacity; ties broken by fewer bytes in flight. The default. */
+    /** Lowest minimum RTT among paths with capacity; near-equal paths share by bytes in flight. The default. */
     static PathScheduler minRtt() {
         return new MinRttScheduler();
     }

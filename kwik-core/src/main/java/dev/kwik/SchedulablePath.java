@@ -8,8 +8,14 @@ public interface SchedulablePath {
     /** The path's id within its session. */
     long pathId();
 
-    /** Smoothed heartbeat RTT in nanoseconds; 0 before the first sample. */
+    /** Smoothed heartbeat RTT in nanoseconds (includes queueing under load); 0 before the first sample. */
     long smoothedRttNanos();
+
+    /**
+     * Lowest heartbeat RTT seen over roughly the last ten seconds, in nanoseconds: the path's delay without its
+     * queue. 0 before the first sample.
+     */
+    long minRttNanos();
 
     /** Bytes handed to this path and not yet acknowledged by the peer. */
     long bytesInFlight();

@@ -55,7 +55,7 @@ class SameServerPathTest {
         List<PathInfo> paths = p.server().activePaths();
         long total = paths.stream().mapToLong(PathInfo::bytesSent).sum();
         for (PathInfo path : paths) {
-            assertThat(path.bytesSent()).as("path %d of %d bytes (%s)", path.pathId(), total, scheduler)
+            assertThat(path.bytesSent()).as("path %d of %d bytes (%s): %s", path.pathId(), total, scheduler, paths)
                     .isGreaterThanOrEqualTo(total / 5);
         }
         assertThat(sent).isNotNull();

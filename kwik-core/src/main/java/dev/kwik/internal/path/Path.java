@@ -86,6 +86,11 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
     private volatile long packetsSent;
     private volatile long packetsReceived;
     private volatile long smoothedRttNanos;
+    private static final int MIN_RTT_WINDOW = 40;
+    private volatile long minRttNanos;
+    private long minRttCurrent = Long.MAX_VALUE;
+    private long minRttPrevious = Long.MAX_VALUE;
+    private int minRttSamples;
     private volatile long lastActiveAtMillis = System.currentTimeMillis();
 
     public Path(long id, PathConnection conn, PathOwner owner, int streamsPerChannel) {
@@ -475,7 +480,20 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
             long srtt = smoothedRttNanos;
             smoothedRttNanos = srtt == 0 ? sample : (7 * srtt + sample) / 8;
             pingOutstanding = -1;
+            // Windowed minimum over two windows of MIN_RTT_WINDOW samples, so an old route's delay ages out.
+            minRttCurrent = Math.min(minRttCurrent, sample);
+            if (++minRttSamples >= MIN_RTT_WINDOW) {
+                minRttPrevious = minRttCurrent;
+                minRttCurrent = Long.MAX_VALUE;
+                minRttSamples = 0;
+            }
+            minRttNanos = Math.min(minRttPrevious, minRttCurrent);
         }
+    }
+
+    @Override
+    public long minRttNanos() {
+        return minRttNanos;
     }
 
     @Override
