@@ -91,6 +91,25 @@ public final class KwikClient implements AutoCloseable {
         return (int) endpoint.sessions().stream().filter(ClientSession::isOpen).count();
     }
 
+    /** The sessions this client holds open now, in no particular order. */
+    public java.util.List<KwikSession> sessions() {
+        return endpoint.sessions().stream().filter(ClientSession::isOpen).map(s -> (KwikSession) s).toList();
+    }
+
+    /**
+     * For monitoring only: every path of one of this client's sessions since it began (the primary's and each
+     * secondary's), oldest first. Paths stay invisible to {@link KwikSession} itself; the servers manage them.
+     *
+     * @throws IllegalArgumentException if {@code session} was not dialled by this client
+     */
+    public java.util.List<PathInfo> paths(KwikSession session) {
+        if (!(session instanceof ClientSession cs) || !endpoint.sessions().contains(cs)) {
+            throw new IllegalArgumentException("session " + (session == null ? null : session.id())
+                    + " does not belong to this client (or has ended)");
+        }
+        return cs.pathInfos();
+    }
+
     /** Closes every session (each lingers for its data) and stops the event loops. */
     @Override
     public void close() {

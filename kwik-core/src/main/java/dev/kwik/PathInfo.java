@@ -24,11 +24,15 @@ public final class PathInfo {
     private final long bytesReceived;
     private final long packetsSent;
     private final long packetsReceived;
+    private final long packetsLost;
+    private final long packetsRetransmitted;
+    private final long congestionWindow;
 
     /** Built by KWIK; applications receive instances, they do not make them. */
     public PathInfo(long pathId, InetSocketAddress remoteAddress, Role role, boolean isDefault, PathState state,
                     Instant createdAt, Instant lastActiveAt, Instant closedAt, String closeReason, Duration smoothedRtt,
-                    long bytesSent, long bytesReceived, long packetsSent, long packetsReceived) {
+                    long bytesSent, long bytesReceived, long packetsSent, long packetsReceived,
+                    long packetsLost, long packetsRetransmitted, long congestionWindow) {
         this.pathId = pathId;
         this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
         this.role = Objects.requireNonNull(role, "role");
@@ -43,6 +47,9 @@ public final class PathInfo {
         this.bytesReceived = bytesReceived;
         this.packetsSent = packetsSent;
         this.packetsReceived = packetsReceived;
+        this.packetsLost = packetsLost;
+        this.packetsRetransmitted = packetsRetransmitted;
+        this.congestionWindow = congestionWindow;
     }
 
     /** Id of the path within its session (0 for the first path to the primary). */
@@ -107,6 +114,24 @@ public final class PathInfo {
 
     public long packetsReceived() {
         return packetsReceived;
+    }
+
+    /**
+     * QUIC packets of this path's connection declared lost by QUIC's loss recovery, sampled with each
+     * heartbeat (0 for a path this server only knows from the client's reports).
+     */
+    public long packetsLost() {
+        return packetsLost;
+    }
+
+    /** QUIC packets of this path's connection that QUIC retransmitted, sampled with each heartbeat. */
+    public long packetsRetransmitted() {
+        return packetsRetransmitted;
+    }
+
+    /** The QUIC congestion window of this path's connection in bytes, sampled with each heartbeat (0 if unknown). */
+    public long congestionWindow() {
+        return congestionWindow;
     }
 
     @Override

@@ -46,4 +46,40 @@ class ServerPathViewTest {
             assertThat(p.server().isOpen()).isFalse();
         }
     }
+
+    @Test
+    void quicLossRecoveryFiguresAreSampledWithTheHeartbeat() throws Exception {
+        try (Loopback lo = new Loopback(s -> s.heartbeatInterval(Duration.ofMillis(20)), c -> { })) {
+            Loopback.Pair p = lo.connect();
+            KwikStream c = p.client().openStream();
+            c.write(new byte[200_000]);
+            assertThat(p.server().acceptStream(T).readMessage(T)).hasSize(200_000);
+            TransferTest.waitUntil(() -> p.server().activePaths().get(0).congestionWindow() > 0);
+            PathInfo path = p.server().activePaths().get(0);
+            assertThat(path.packetsRetransmitted()).isNotNegative();
+            assertThat(path.packetsLost()).isNotNegative();
+        }
+    }
+
+    @Test
+    void clientSeesItsSessionsAndTheirPathsReadOnly() throws Exception {
+        try (Loopback lo = new Loopback(s -> s.heartbeatInterval(Duration.ofMillis(20)), c -> { })) {
+            Loopback.Pair p = lo.connect();
+            assertThat(lo.client.sessions()).containsExactly(p.client());
+            TransferTest.waitUntil(() -> lo.client.paths(p.client()).get(0).congestionWindow() > 0);
+            PathInfo path = lo.client.paths(p.client()).get(0);
+            assertThat(path.role()).isEqualTo(Role.PRIMARY);
+            assertThat(path.isDefault()).isTrue();
+            assertThat(path.state()).isEqualTo(PathState.ACTIVE);
+            assertThat(path.remoteAddress().getPort()).isEqualTo(lo.server.localAddress().getPort());
+
+            try (Loopback other = new Loopback()) {
+                KwikSession foreign = other.connect().client();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> lo.client.paths(foreign))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not belong");
+            }
+            p.client().close();
+            TransferTest.waitUntil(() -> lo.client.sessions().isEmpty());
+        }
+    }
 }

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * here, everything else goes to the {@link PathOwner} (handshake, then session). ACKs for what arrived go
  * out at the end of each read batch.
  */
-public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
+public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathConnection.StatsSink {
     private static final Logger log = LoggerFactory.getLogger(Path.class);
     /** Stream id meaning "the control channel". */
     public static final long CONTROL = -1;
@@ -92,6 +92,10 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
     private long minRttPrevious = Long.MAX_VALUE;
     private int minRttSamples;
     private volatile long lastActiveAtMillis = System.currentTimeMillis();
+    // QUIC's own loss recovery on this path, sampled with each heartbeat.
+    private volatile long packetsLost;
+    private volatile long packetsRetransmitted;
+    private volatile long congestionWindow;
 
     public Path(long id, PathConnection conn, PathOwner owner, int streamsPerChannel) {
         this.id = id;
@@ -450,6 +454,7 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
         if (isFinished()) {
             return;
         }
+        conn.sampleStats(this);
         if (System.currentTimeMillis() - lastActiveAtMillis > deadAfterMillis) {
             die(ErrorCode.CONNECTION_LOST, "heartbeat-timeout: nothing received for over " + deadAfterMillis + " ms");
             return;
@@ -610,7 +615,24 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath {
         owner.onClose(code, applicationCode, reason);
     }
 
+    @Override
+    public void onQuicStats(long lost, long retransmitted, long cwnd) {
+        packetsLost = lost;
+        packetsRetransmitted = retransmitted;
+        congestionWindow = cwnd;
+    }
+
     // ------------------------------------------------------------------ observation (any thread)
+
+    /** An immutable view of this path for the public API, as seen from this end. */
+    public dev.kwik.PathInfo snapshot(InetSocketAddress remote, dev.kwik.Role role, boolean isDefault) {
+        long closed = closedAtMillis;
+        return new dev.kwik.PathInfo(id, remote, role, isDefault, state,
+                java.time.Instant.ofEpochMilli(createdAtMillis), java.time.Instant.ofEpochMilli(lastActiveAtMillis),
+                closed == 0 ? null : java.time.Instant.ofEpochMilli(closed), closeReason,
+                java.time.Duration.ofNanos(smoothedRttNanos), bytesSent, bytesReceived, packetsSent, packetsReceived,
+                packetsLost, packetsRetransmitted, congestionWindow);
+    }
 
     public PathState state() {
         return state;

@@ -29,4 +29,15 @@ public interface PathConnection {
     InetSocketAddress remoteAddress();
 
     boolean isActive();
+
+    /**
+     * Asks the QUIC stack for this connection's loss-recovery figures and hands them to {@code sink} on the
+     * event loop, now or shortly. Does nothing once the connection is closed.
+     */
+    void sampleStats(StatsSink sink);
+
+    /** Receives QUIC-level figures of one connection: cumulative packet counts and the current window. */
+    interface StatsSink {
+        void onQuicStats(long packetsLost, long packetsRetransmitted, long congestionWindowBytes);
+    }
 }

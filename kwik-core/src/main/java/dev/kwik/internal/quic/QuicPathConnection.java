@@ -9,6 +9,8 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicConnectionCloseEvent;
+import io.netty.handler.codec.quic.QuicConnectionPathStats;
+import io.netty.handler.codec.quic.QuicConnectionStats;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.AttributeKey;
@@ -115,6 +117,23 @@ final class QuicPathConnection implements PathConnection {
     @Override
     public boolean isActive() {
         return quic.isActive();
+    }
+
+    @Override
+    public void sampleStats(StatsSink sink) {
+        if (!quic.isActive()) {
+            return;
+        }
+        quic.collectStats().addListener(f -> {
+            if (!f.isSuccess()) {
+                return;
+            }
+            QuicConnectionStats s = (QuicConnectionStats) f.getNow();
+            quic.collectPathStats(0).addListener(g -> {
+                long cwnd = g.isSuccess() ? ((QuicConnectionPathStats) g.getNow()).cwnd() : 0;
+                sink.onQuicStats(s.lost(), s.retrans(), cwnd);
+            });
+        });
     }
 
     /** Called when the QUIC connection went inactive: closes the path with the best reason known. */

@@ -43,6 +43,12 @@ public final class ClientSession extends SessionCore {
         primary.serverRole(Role.PRIMARY);
     }
 
+    /** Every path of this session since it began, oldest first, as the client sees them (read-only). */
+    public java.util.List<dev.kwik.PathInfo> pathInfos() {
+        Path d = defaultPath;
+        return paths.stream().map(p -> p.snapshot(p.remoteAddress(), p.serverRole(), p == d)).toList();
+    }
+
     @Override
     protected boolean carriesData(Path p) {
         return p.serverRole() == Role.PRIMARY;

@@ -58,15 +58,9 @@ final class PathRecord {
 
     PathInfo info(Path defaultPath) {
         if (local != null) {
-            Path p = local;
-            long closed = p.closedAtMillis();
-            return new PathInfo(p.id(), address, role, p == defaultPath, p.state(),
-                    Instant.ofEpochMilli(p.createdAtMillis()), Instant.ofEpochMilli(p.lastActiveAtMillis()),
-                    closed == 0 ? null : Instant.ofEpochMilli(closed), p.closeReason(),
-                    Duration.ofNanos(p.smoothedRttNanos()), p.bytesSent(), p.bytesReceived(), p.packetsSent(),
-                    p.packetsReceived());
+            return local.snapshot(address, role, local == defaultPath);
         }
         return new PathInfo(id, address, role, false, state, Instant.ofEpochMilli(createdAt), null,
-                closedAt == 0 ? null : Instant.ofEpochMilli(closedAt), reason, Duration.ZERO, 0, 0, 0, 0);
+                closedAt == 0 ? null : Instant.ofEpochMilli(closedAt), reason, Duration.ZERO, 0, 0, 0, 0, 0, 0, 0);
     }
 }
