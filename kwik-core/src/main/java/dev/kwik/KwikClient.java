@@ -190,6 +190,14 @@ public final class KwikClient implements AutoCloseable {
             return this;
         }
 
+        /** Every setting but the credentials, for logs and diagnostics. */
+        @Override
+        public String toString() {
+            return "KwikClient.Builder[trust=" + (trustAll ? "all" : trustedPem != null ? trustedPem
+                    : trustManagerFactory != null ? "trust-manager" : "jdk-default") + ", credentials="
+                    + credentials.length + "B, " + transportSettings() + "]";
+        }
+
         public KwikClient build() {
             return new KwikClient(this);
         }

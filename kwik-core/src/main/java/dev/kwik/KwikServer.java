@@ -46,7 +46,7 @@ public final class KwikServer implements AutoCloseable {
             ssl = Tls.server(selfSigned.certificate(), selfSigned.privateKey());
         } else {
             selfSigned = null;
-            ssl = Tls.server(b.chainPem, b.keyPem);
+            ssl = b.key != null ? Tls.server(b.key, b.chain) : Tls.server(b.chainPem, b.keyPem);
         }
         this.endpoint = new ServerEndpoint(b.config(), new dev.kwik.internal.session.ServerContext(b.serverId,
                 b.clusterSecret, b.ticketLifetime.toMillis(), b.maxPathsPerSession, b.maxRawMessageBytes),
@@ -144,6 +144,8 @@ public final class KwikServer implements AutoCloseable {
         private final List<InetSocketAddress> alsoBind = new java.util.ArrayList<>();
         private File chainPem;
         private File keyPem;
+        private java.security.PrivateKey key;
+        private java.security.cert.X509Certificate[] chain;
         private boolean selfSigned;
         private KwikAuthenticator authenticator = KwikAuthenticator.ACCEPT_ALL;
         private int maxSessions = 10_000;
@@ -233,6 +235,28 @@ public final class KwikServer implements AutoCloseable {
             }
             this.chainPem = chainPem;
             this.keyPem = keyPem;
+            this.key = null;
+            this.chain = null;
+            this.selfSigned = false;
+            return this;
+        }
+
+        /**
+         * A private key and its certificate chain, leaf first, as loaded from a key store or an SSL bundle.
+         */
+        public Builder certificate(java.security.PrivateKey key, java.security.cert.X509Certificate... chain) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(chain, "chain");
+            if (chain.length == 0) {
+                throw new IllegalArgumentException("certificate chain is empty");
+            }
+            for (java.security.cert.X509Certificate c : chain) {
+                Objects.requireNonNull(c, "certificate in chain");
+            }
+            this.key = key;
+            this.chain = chain.clone();
+            this.chainPem = null;
+            this.keyPem = null;
             this.selfSigned = false;
             return this;
         }
@@ -255,9 +279,20 @@ public final class KwikServer implements AutoCloseable {
             return this;
         }
 
+        /** Every setting but the key material and the cluster secret, for logs and diagnostics. */
+        @Override
+        public String toString() {
+            return "KwikServer.Builder[bind=" + bind + ", alsoBind=" + alsoBind + ", certificate="
+                    + (selfSigned ? "self-signed" : key != null ? "key+chain" : chainPem != null ? chainPem : "none")
+                    + ", serverId=" + serverId + ", maxSessions=" + maxSessions + ", maxPathsPerSession="
+                    + maxPathsPerSession + ", ticketLifetime=" + ticketLifetime.toMillis() + "ms, maxRawMessageBytes="
+                    + maxRawMessageBytes + ", authenticator=" + authenticator.getClass().getSimpleName() + ", "
+                    + transportSettings() + "]";
+        }
+
         public KwikServer build() {
-            if (!selfSigned && chainPem == null) {
-                throw new IllegalStateException("a KwikServer needs certificate(chain, key) or selfSigned()");
+            if (!selfSigned && chainPem == null && key == null) {
+                throw new IllegalStateException("a KwikServer needs certificate(...) or selfSigned()");
             }
             return new KwikServer(this);
         }

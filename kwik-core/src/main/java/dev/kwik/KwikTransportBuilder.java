@@ -24,6 +24,7 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
     Duration connectTimeout = Duration.ofSeconds(5);
     Duration deadAfter = Duration.ofSeconds(1);
     java.util.function.Supplier<PathScheduler> scheduler = PathScheduler::minRtt;
+    String schedulerName = "min-rtt";
     int eventLoopThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     KwikTransportBuilder() {
@@ -104,12 +105,14 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
     public B scheduler(String name) {
         PathScheduler.named(name);
         this.scheduler = () -> PathScheduler.named(name);
+        this.schedulerName = name;
         return self();
     }
 
     /** A custom scheduler; the supplier is called once per session (schedulers may keep per-session state). */
     public B scheduler(java.util.function.Supplier<PathScheduler> factory) {
         this.scheduler = Objects.requireNonNull(factory, "factory");
+        this.schedulerName = "custom";
         return self();
     }
 
@@ -117,6 +120,16 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
     public B eventLoopThreads(int threads) {
         this.eventLoopThreads = (int) checkRange("eventLoopThreads", threads, 1, 1024);
         return self();
+    }
+
+    /** The transport settings, one {@code key=value} each, for logs and diagnostics (no secrets). */
+    String transportSettings() {
+        return "scheduler=" + schedulerName + ", streamWindow=" + streamWindow + ", sessionWindow=" + sessionWindow
+                + ", maxConcurrentStreams=" + maxConcurrentStreams + ", streamsPerChannel=" + streamsPerChannel
+                + ", maxFramePayload=" + maxFramePayload + ", heartbeatInterval=" + heartbeatInterval.toMillis()
+                + "ms, deadAfter=" + deadAfter.toMillis() + "ms, linger=" + linger.toMillis() + "ms, idleTimeout="
+                + idleTimeout.toMillis() + "ms, connectTimeout=" + connectTimeout.toMillis() + "ms, eventLoopThreads="
+                + eventLoopThreads;
     }
 
     TransportConfig config() {

@@ -27,12 +27,14 @@ public final class PathInfo {
     private final long packetsLost;
     private final long packetsRetransmitted;
     private final long congestionWindow;
+    private final int weight;
+    private final boolean backup;
 
     /** Built by KWIK; applications receive instances, they do not make them. */
     public PathInfo(long pathId, InetSocketAddress remoteAddress, Role role, boolean isDefault, PathState state,
                     Instant createdAt, Instant lastActiveAt, Instant closedAt, String closeReason, Duration smoothedRtt,
                     long bytesSent, long bytesReceived, long packetsSent, long packetsReceived,
-                    long packetsLost, long packetsRetransmitted, long congestionWindow) {
+                    long packetsLost, long packetsRetransmitted, long congestionWindow, int weight, boolean backup) {
         this.pathId = pathId;
         this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
         this.role = Objects.requireNonNull(role, "role");
@@ -50,6 +52,8 @@ public final class PathInfo {
         this.packetsLost = packetsLost;
         this.packetsRetransmitted = packetsRetransmitted;
         this.congestionWindow = congestionWindow;
+        this.weight = weight;
+        this.backup = backup;
     }
 
     /** Id of the path within its session (0 for the first path to the primary). */
@@ -132,6 +136,16 @@ public final class PathInfo {
     /** The QUIC congestion window of this path's connection in bytes, sampled with each heartbeat (0 if unknown). */
     public long congestionWindow() {
         return congestionWindow;
+    }
+
+    /** This side's weight for the path under the weighted scheduler (1 unless set with pathPreferences). */
+    public int weight() {
+        return weight;
+    }
+
+    /** Whether this side uses the path only when no other path to the same server is alive. */
+    public boolean isBackup() {
+        return backup;
     }
 
     @Override

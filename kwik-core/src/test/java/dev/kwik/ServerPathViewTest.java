@@ -35,6 +35,12 @@ class ServerPathViewTest {
             assertThat(path.packetsSent()).isPositive();
             TransferTest.waitUntil(() -> !p.server().activePaths().get(0).smoothedRtt().isZero());
             assertThat(p.server().deadPaths()).isEmpty();
+            assertThat(path.weight()).isEqualTo(1);
+            assertThat(path.isBackup()).isFalse();
+            p.server().pathPreferences(0, 5, true);
+            assertThat(p.server().activePaths().get(0).weight()).isEqualTo(5);
+            assertThat(p.server().activePaths().get(0).isBackup()).isTrue();
+            p.server().pathPreferences(0, 1, false);
 
             p.client().close(0, "done");
             TransferTest.waitUntil(() -> p.server().activePaths().isEmpty());

@@ -631,7 +631,7 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
                 java.time.Instant.ofEpochMilli(createdAtMillis), java.time.Instant.ofEpochMilli(lastActiveAtMillis),
                 closed == 0 ? null : java.time.Instant.ofEpochMilli(closed), closeReason,
                 java.time.Duration.ofNanos(smoothedRttNanos), bytesSent, bytesReceived, packetsSent, packetsReceived,
-                packetsLost, packetsRetransmitted, congestionWindow);
+                packetsLost, packetsRetransmitted, congestionWindow, weight, backup);
     }
 
     public PathState state() {

@@ -21,6 +21,11 @@ public final class Tls {
         return QuicSslContextBuilder.forServer(keyPem, null, chainPem).applicationProtocols(ALPN).build();
     }
 
+    /** Server context from a private key and its certificate chain, leaf first. */
+    public static QuicSslContext server(java.security.PrivateKey key, java.security.cert.X509Certificate[] chain) {
+        return QuicSslContextBuilder.forServer(key, null, chain).applicationProtocols(ALPN).build();
+    }
+
     /** A throwaway self-signed certificate for {@code localhost}, for development and tests. */
     public static SelfSignedCertificate selfSigned() {
         try {

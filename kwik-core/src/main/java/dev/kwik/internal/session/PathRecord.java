@@ -61,6 +61,6 @@ final class PathRecord {
             return local.snapshot(address, role, local == defaultPath);
         }
         return new PathInfo(id, address, role, false, state, Instant.ofEpochMilli(createdAt), null,
-                closedAt == 0 ? null : Instant.ofEpochMilli(closedAt), reason, Duration.ZERO, 0, 0, 0, 0, 0, 0, 0);
+                closedAt == 0 ? null : Instant.ofEpochMilli(closedAt), reason, Duration.ZERO, 0, 0, 0, 0, 0, 0, 0, 1, false);
     }
 }

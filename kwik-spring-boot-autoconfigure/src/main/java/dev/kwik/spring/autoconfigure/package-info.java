@@ -1,5 +1,7 @@
 /**
- * Spring Boot auto-configuration for KWIK. Empty until the starter work lands (see the project's issues);
- * the module exists so that the build checks kwik-core against Spring Boot's dependency versions.
+ * Spring Boot auto-configuration for KWIK: {@link dev.kwik.spring.autoconfigure.KwikProperties} (prefix
+ * {@code kwik}), an auto-configured {@code KwikServer} started with the context and feeding accepted sessions to
+ * {@link dev.kwik.spring.autoconfigure.KwikSessionHandler} beans, a {@code KwikClient} and an injectable
+ * {@code KwikSession}. Actuator, health and Micrometer support live in the sub-packages.
  */
 package dev.kwik.spring.autoconfigure;

@@ -1,0 +1,190 @@
+package dev.kwik.spring.autoconfigure;
+
+import dev.kwik.KwikServer;
+import dev.kwik.KwikServerSession;
+import dev.kwik.PathInfo;
+import dev.kwik.PathListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts the {@link KwikServer} with the application context and stops it gracefully with it. While running,
+ * when {@link KwikSessionHandler} beans exist, it accepts sessions and runs the handlers for each on a bounded
+ * pool; a full pool closes the new session with application code 503 instead of queueing it without bound.
+ * <p>Stopping closes the server (each session lingers for its data, see {@code KwikServer#close()}) off the
+ * caller's thread and reports completion to Spring, so {@code spring.lifecycle.timeout-per-shutdown-phase}
+ * bounds the wait. A {@code KwikServer} cannot be restarted: once stopped, this lifecycle stays stopped.
+ */
+public class KwikServerLifecycle implements SmartLifecycle {
+    /** Starts before and stops after web servers and the auto-configured client session. */
+    public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+    private static final Logger log = LoggerFactory.getLogger(KwikServerLifecycle.class);
+    static final long HANDLER_FAILED = 500;
+    static final long BUSY = 503;
+
+    private final KwikServer server;
+    private final List<KwikSessionHandler> handlers;
+    private final Map<String, Integer> weights;
+    private final ThreadPoolExecutor pool;
+    private volatile boolean running;
+    private volatile boolean stopped;
+
+    public KwikServerLifecycle(KwikServer server, List<KwikSessionHandler> handlers, Map<String, Integer> weights,
+                               int threads, int queueCapacity) {
+        this.server = server;
+        this.handlers = List.copyOf(handlers);
+        this.weights = Map.copyOf(weights);
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queueCapacity), r -> {
+                    Thread t = new Thread(r, "kwik-handler-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.pool.allowCoreThreadTimeOut(true);
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        if (stopped) {
+            throw new IllegalStateException("a KwikServer cannot be restarted once stopped");
+        }
+        if (!server.isListening()) {
+            server.start();
+        }
+        running = true;
+        log.info("event=kwik-server-started address={} handlers={}", server.localAddresses(), handlers.size());
+        if (!handlers.isEmpty()) {
+            acceptNext();
+        }
+    }
+
+    private void acceptNext() {
+        server.acceptAsync().whenComplete((session, failure) -> {
+            if (failure != null) {
+                if (running) {
+                    log.debug("event=accept-stopped reason={}", failure.toString());
+                }
+                return;
+            }
+            dispatch(session);
+            if (running) {
+                acceptNext();
+            }
+        });
+    }
+
+    private void dispatch(KwikServerSession session) {
+        try {
+            pool.execute(() -> handle(session));
+        } catch (RejectedExecutionException e) {
+            log.warn("event=session-refused session={} reason=handler-pool-full threads={} queue={}", session.id(),
+                    pool.getMaximumPoolSize(), pool.getQueue().size());
+            session.close(BUSY, "server busy: no KwikSessionHandler thread free");
+        }
+    }
+
+    private void handle(KwikServerSession session) {
+        if (!weights.isEmpty()) {
+            applyWeights(session);
+        }
+        for (KwikSessionHandler h : handlers) {
+            try {
+                h.handle(session);
+            } catch (Exception | Error e) {
+                log.warn("event=handler-failed session={} handler={} error={}", session.id(), h.getClass().getName(),
+                        e.toString(), e);
+                session.close(HANDLER_FAILED, "session handler failed: " + e.getClass().getSimpleName());
+                return;
+            }
+        }
+    }
+
+    /** kwik.scheduler.weights: weight of each of this server's paths whose remote host or host:port is listed. */
+    private void applyWeights(KwikServerSession session) {
+        session.addPathListener(new PathListener() {
+            @Override
+            public void pathAdded(KwikServerSession s, PathInfo path) {
+                weigh(s, path);
+            }
+        });
+        for (PathInfo p : session.activePaths()) {
+            weigh(session, p);
+        }
+    }
+
+    private void weigh(KwikServerSession session, PathInfo path) {
+        if (path.role() != session.role()) {
+            return; // a path to another server: that server schedules it
+        }
+        String host = path.remoteAddress().getHostString();
+        Integer w = weights.get(host + ":" + path.remoteAddress().getPort());
+        if (w == null) {
+            w = weights.get(host);
+        }
+        if (w != null) {
+            try {
+                session.pathPreferences(path.pathId(), w, path.isBackup());
+            } catch (RuntimeException e) {
+                log.debug("event=weight-not-applied path={} reason={}", path.pathId(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void stop(Runnable callback) {
+        synchronized (this) {
+            running = false;
+            stopped = true;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                server.close();
+                pool.shutdown();
+                log.info("event=kwik-server-stopped");
+            } finally {
+                callback.run();
+            }
+        }, "kwik-server-shutdown");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void stop() {
+        synchronized (this) {
+            running = false;
+            stopped = true;
+        }
+        server.close();
+        pool.shutdown();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /** The server this lifecycle runs. */
+    public KwikServer server() {
+        return server;
+    }
+}
