@@ -6,7 +6,7 @@ import java.io.File;
 import java.security.cert.CertificateException;
 
 /** One self-signed certificate for {@code localhost} per test JVM, as PEM files (PKCS#8 key). */
-final class TestCertificates {
+public final class TestCertificates {
     private static final SelfSignedCertificate CERT;
 
     static {
@@ -20,19 +20,19 @@ final class TestCertificates {
     private TestCertificates() {
     }
 
-    static File certificate() {
+    public static File certificate() {
         return CERT.certificate();
     }
 
-    static File privateKey() {
+    public static File privateKey() {
         return CERT.privateKey();
     }
 
-    static String certificateLocation() {
+    public static String certificateLocation() {
         return "file:" + CERT.certificate().getAbsolutePath();
     }
 
-    static String privateKeyLocation() {
+    public static String privateKeyLocation() {
         return "file:" + CERT.privateKey().getAbsolutePath();
     }
 }

@@ -49,6 +49,10 @@ import java.util.function.ToDoubleFunction;
  * removed from the registry once none of its paths is live or dead in an open session any more; while they
  * exist, counters never go down (a closed path's final counts are kept). On a server, paths that lead to
  * another server of the session (known only from the client's reports) are left to that server's meters.
+ * <p>In Prometheus: {@code kwik_path_bytes_sent_total}, {@code kwik_path_bytes_received_total},
+ * {@code kwik_path_packets_sent_total}, {@code _received_total}, {@code _retransmitted_total}, {@code _lost_total},
+ * {@code kwik_path_rtt_seconds}, {@code kwik_path_cwnd_bytes}, {@code kwik_path_state}, {@code kwik_sessions_active},
+ * {@code kwik_paths_active}, {@code kwik_path_events_total}.
  * <p>Thread: one daemon thread {@code kwik-metrics} refreshes; meter reads are lock-free.
  */
 public final class KwikMetrics implements AutoCloseable {
@@ -76,11 +80,11 @@ public final class KwikMetrics implements AutoCloseable {
         this.interval = interval;
         if (!servers.isEmpty()) {
             Gauge.builder("kwik.sessions.active", this, m -> m.serverSessions).tags("side", "server")
-                    .description("KWIK sessions open now").baseUnit("sessions").register(registry);
+                    .description("KWIK sessions open now").register(registry);
         }
         if (!clients.isEmpty()) {
             Gauge.builder("kwik.sessions.active", this, m -> m.clientSessions).tags("side", "client")
-                    .description("KWIK sessions open now").baseUnit("sessions").register(registry);
+                    .description("KWIK sessions open now").register(registry);
         }
         for (String side : sides()) {
             for (Role role : Role.values()) {
@@ -88,7 +92,7 @@ public final class KwikMetrics implements AutoCloseable {
                 activePaths.put(side + "/" + role, holder);
                 Gauge.builder("kwik.paths.active", holder, AtomicLong::get).tags("side", side, "role", lower(role))
                         .description("Paths that carry traffic now (connecting, active or degraded)")
-                        .baseUnit("paths").register(registry);
+                        .register(registry);
                 for (String event : List.of("added", "dead", "removed")) {
                     events.put(side + "/" + role + "/" + event, Counter.builder("kwik.path.events")
                             .tags("side", side, "role", lower(role), "event", event)
@@ -341,13 +345,15 @@ public final class KwikMetrics implements AutoCloseable {
                 int i = s.ordinal();
                 meters.add(Gauge.builder("kwik.path.state", this, m -> m.states.get(i))
                         .tags(tags.and("state", s.name().toLowerCase(Locale.ROOT)))
-                        .description("Paths in this state").baseUnit("paths").register(r));
+                        .description("Paths in this state").register(r));
             }
         }
 
         private void counter(MeterRegistry r, Tags tags, String name, String unit, String description,
                              ToDoubleFunction<PeerMeters> f) {
-            meters.add(FunctionCounter.builder(name, this, f).tags(tags).baseUnit(unit).description(description)
+            // The unit is in the name already (kwik.path.bytes.sent): no base unit, so Prometheus shows
+            // kwik_path_bytes_sent_total rather than kwik_path_bytes_sent_bytes_total.
+            meters.add(FunctionCounter.builder(name, this, f).tags(tags).description(description + " (" + unit + ")")
                     .register(r));
         }
 
