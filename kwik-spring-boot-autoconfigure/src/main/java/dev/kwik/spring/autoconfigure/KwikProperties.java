@@ -242,7 +242,7 @@ public class KwikProperties implements Validator {
         /** PEM certificate chain, leaf first (any Spring resource location: file:, classpath:). */
         private Resource certificate;
 
-        /** PEM private key (PKCS#8, or PKCS#1 RSA / SEC1 EC) matching the certificate. */
+        /** PEM private key matching the certificate (PKCS#8; Spring Boot's PEM parser also reads PKCS#1 RSA and SEC1 EC). */
         private Resource privateKey;
 
         /**
