@@ -37,8 +37,10 @@ public interface KwikSession extends AutoCloseable {
 
     /**
      * Closes the session gracefully: waits (up to the linger timeout) until the peer acknowledged everything
-     * written, then sends CLOSE; pending reads and writes on both sides fail with
-     * {@link ErrorCode#SESSION_CLOSED}. Idempotent.
+     * written, then sends CLOSE. On both sides writes then fail with {@link ErrorCode#SESSION_CLOSED}; reads
+     * still return what had arrived in order (a stream whose FIN arrived ends normally, one without fails with
+     * SESSION_CLOSED past its last byte), and streams the peer opened can still be accepted to read them.
+     * After a close with an error, or the loss of every path, reads fail at once. Idempotent.
      */
     @Override
     void close();

@@ -248,4 +248,29 @@ class StreamSemanticsTest {
             }
         }, runnable -> new Thread(runnable).start());
     }
+
+    @Test
+    void whatArrivedBeforeAGracefulCloseStaysReadableAfterIt() throws Exception {
+        Loopback.Pair p = connect();
+        KwikStream c = p.client().openStream();
+        c.write(new byte[]{1});
+        KwikStream s = p.server().acceptStream(T);
+        s.readMessage(T);
+        s.write(new byte[]{10});
+        s.write(new byte[300_000]);
+        s.close();
+        KwikStream unfinished = p.server().openStream();
+        unfinished.write(new byte[]{42});
+        p.server().close(); // lingers until the client acknowledged both streams' bytes
+        TransferTest.waitUntil(() -> !p.client().isOpen());
+
+        assertThat(c.readMessage(T)).containsExactly(10);
+        assertThat(c.readMessage(T)).hasSize(300_000);
+        assertThat(c.readMessage(T)).as("FIN arrived before the close: a clean end").isNull();
+        KwikStream u = p.client().acceptStream(T);
+        assertThat(u.readMessage(T)).containsExactly(42);
+        assertThatThrownBy(() -> u.readMessage(T)).as("no FIN: past the kept bytes the close is reported")
+                .isInstanceOf(KwikSessionClosedException.class);
+        assertThatThrownBy(() -> c.write(new byte[1])).isInstanceOf(KwikSessionClosedException.class);
+    }
 }

@@ -197,7 +197,8 @@ public final class LogicalStream implements KwikStream {
             case STOPPED_LOCALLY -> throw new KwikException(ErrorCode.STREAM_CLOSED,
                     "stream " + id + ": reading after stopSending()");
             default -> {
-                if (closedCause != null) {
+                // After a graceful session close, what arrived in order stays readable; past it, the close.
+                if (closedCause != null && buffer.readableNow() == 0 && !buffer.isFinished()) {
                     throw closedCause;
                 }
             }
@@ -205,6 +206,12 @@ public final class LogicalStream implements KwikStream {
     }
 
     private void afterRead(int n) {
+        if (closedCause != null) {
+            if (buffer.isFinished()) {
+                finishReceive();
+            }
+            return; // the session is gone: no credit to give back
+        }
         if (buffer.finalSize() < 0 && advertisedMax - buffer.readOffset() < host.streamWindow() / 2) {
             advertisedMax = buffer.readOffset() + host.streamWindow();
             ByteBuf p = host.newPacket(24);
@@ -578,7 +585,11 @@ public final class LogicalStream implements KwikStream {
         }
     }
 
-    /** The session closed: every blocked and later call fails with {@code cause}; buffered bytes are released. */
+    /**
+     * The session closed: writes fail with {@code cause}. After a graceful close ({@link ErrorCode#SESSION_CLOSED})
+     * the bytes received in order stay readable (copied to the heap) and reads fail only past them; after any
+     * other close every buffered byte is released and reads fail at once.
+     */
     public void fail(KwikException cause) {
         lock.lock();
         try {
@@ -586,7 +597,11 @@ public final class LogicalStream implements KwikStream {
                 return;
             }
             closedCause = cause;
-            buffer.discard();
+            if (cause.code() == ErrorCode.SESSION_CLOSED && recvState == RecvState.OPEN) {
+                buffer.keepContiguousOnHeap();
+            } else {
+                buffer.discard();
+            }
             readable.signalAll();
             writable.signalAll();
         } finally {

@@ -241,6 +241,33 @@ public final class ReceiveBuffer {
         return out;
     }
 
+    /**
+     * Keeps only the bytes readable in order from the read position, copied onto the heap (no pooled memory, so
+     * nothing to release if the application never reads them), and drops the rest. Used when the session ends
+     * gracefully: what arrived in order stays readable. Returns bytes released.
+     */
+    public long keepContiguousOnHeap() {
+        long released = 0;
+        long next = readOffset;
+        TreeMap<Long, ByteBuf> kept = new TreeMap<>();
+        for (Map.Entry<Long, ByteBuf> e : segments.entrySet()) {
+            ByteBuf b = e.getValue();
+            if (e.getKey() == next) {
+                kept.put(next, io.netty.buffer.Unpooled.wrappedBuffer(ByteBufUtil.getBytes(b)));
+                next += b.readableBytes();
+            } else {
+                released += b.readableBytes();
+            }
+            b.release();
+        }
+        segments.clear();
+        segments.putAll(kept);
+        long keptEnd = next;
+        messageEnds.removeIf(end -> end > keptEnd);
+        buffered -= released;
+        return released;
+    }
+
     /** Drops everything held (reset, stop-sending, session close); returns bytes released. */
     public long discard() {
         long n = buffered;

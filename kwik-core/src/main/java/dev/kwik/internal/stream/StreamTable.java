@@ -251,7 +251,11 @@ public final class StreamTable {
         }
     }
 
-    /** Fails every stream, opener and accepter with {@code cause}. */
+    /**
+     * Fails every stream, opener and accepter with {@code cause}. After a graceful close
+     * ({@link dev.kwik.ErrorCode#SESSION_CLOSED}) streams the peer opened and the application has not accepted yet
+     * can still be accepted, to read what arrived on them; then accepting fails with {@code cause}.
+     */
     public void close(KwikException cause) {
         List<LogicalStream> all;
         lock.lock();
@@ -263,7 +267,9 @@ public final class StreamTable {
             all = new ArrayList<>(streams.values());
             all.addAll(acceptQueue);
             streams.clear();
-            acceptQueue.clear();
+            if (cause.code() != dev.kwik.ErrorCode.SESSION_CLOSED) {
+                acceptQueue.clear();
+            }
             acceptable.signalAll();
             openable.signalAll();
         } finally {

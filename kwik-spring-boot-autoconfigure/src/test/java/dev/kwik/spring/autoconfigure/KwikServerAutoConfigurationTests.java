@@ -178,6 +178,30 @@ class KwikServerAutoConfigurationTests {
     }
 
     @Test
+    void closingTheContextDeliversWhatHandlersWroteBeforeClosingSessions() throws Exception {
+        java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+        KwikSession[] client = new KwikSession[1];
+        byte[] payload = new byte[1_500_000];
+        new java.util.Random(7).nextBytes(payload);
+        pemServer.withBean(KwikSessionHandler.class, () -> session -> {
+            KwikStream s = session.acceptStream(T);
+            s.readMessage(T);
+            s.write(payload);
+            s.close();
+            written.countDown();
+        }).run(ctx -> {
+            client[0] = CLIENT.dial(address(ctx.getBean(KwikServer.class)));
+            KwikStream s = client[0].openStream();
+            s.write(new byte[1]);
+            assertThat(written.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            ctx.close(); // the server lingers until the client acknowledged the 1.5 MB, then closes
+            assertThat(s.readMessage(T)).isEqualTo(payload);
+            assertThat(s.readMessage(T)).isNull();
+        });
+        Awaits.until(() -> !client[0].isOpen());
+    }
+
+    @Test
     void weightsApplyToPathsFromMatchingAddresses() {
         List<KwikServerSession> sessions = new CopyOnWriteArrayList<>();
         pemServer.withPropertyValues("kwik.scheduler.weights.[127.0.0.1]=7")
