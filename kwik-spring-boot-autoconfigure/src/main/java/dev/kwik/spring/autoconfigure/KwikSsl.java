@@ -2,8 +2,6 @@ package dev.kwik.spring.autoconfigure;
 
 import dev.kwik.KwikClient;
 import dev.kwik.KwikServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -24,8 +22,6 @@ import java.util.List;
 
 /** Turns {@code kwik.*.ssl} properties (SSL bundle, PEM resources, self-signed, trust-all) into builder calls. */
 final class KwikSsl {
-    private static final Logger log = LoggerFactory.getLogger(KwikSsl.class);
-
     private KwikSsl() {
     }
 
@@ -63,9 +59,7 @@ final class KwikSsl {
             }
             b.trustManager(trustManagerFactory(certs));
         } else if (ssl.isTrustAll()) {
-            log.warn("event=trust-all property=kwik.client.ssl.trust-all KWIK client will accept any server "
-                    + "certificate; development only");
-            b.trustAll();
+            b.trustAll(); // KwikClient logs the development-only warning when it is built
         }
     }
 
