@@ -61,6 +61,7 @@ class ClientRole implements ApplicationRunner {
 
     private boolean download() throws Exception {
         double killAt = props.killFraction();
+        Thread.sleep(props.getStartDelay().toMillis());
         KwikStream s = session.openStream();
         s.write(DemoMessages.encode("GET"));
         DemoMessages.Message header = DemoMessages.Message.parse(s.readMessage(T));

@@ -29,6 +29,17 @@ public class DemoProperties {
     /** Exit after the transfer: status 0 when the digest matches, 1 otherwise. Else keep serving actuator. */
     private boolean exit;
 
+    /** Wait this long before asking for the file (lets a scraper see the meters at zero first). */
+    private java.time.Duration startDelay = java.time.Duration.ZERO;
+
+    public java.time.Duration getStartDelay() {
+        return startDelay;
+    }
+
+    public void setStartDelay(java.time.Duration startDelay) {
+        this.startDelay = startDelay;
+    }
+
     /** Where the development certificate shared by the demo's servers (and trusted by its client) is kept. */
     private Path certificates = Path.of(System.getProperty("java.io.tmpdir"), "kwik-demo-certificates");
 

@@ -28,21 +28,9 @@ public class KwikDemoApplication {
     }
 
     public static void main(String[] args) throws Exception {
-        DemoCertificates.ensure(certificateDir(args));
-        List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-        ConfigurableApplicationContext client;
-        if (hasProfile(args)) {
-            ConfigurableApplicationContext only = SpringApplication.run(KwikDemoApplication.class, args);
-            contexts.add(only);
-            client = only.getEnvironment().matchesProfiles("client") ? only : null;
-        } else {
-            ConfigurableApplicationContext secondary = role("secondary").run(args);
-            contexts.add(secondary);
-            contexts.add(role("primary").run(args));
-            client = role("client").initializers(ctx -> ctx.getBeanFactory().registerSingleton("secondaryKiller",
-                    (SecondaryKiller) secondary::close)).run(args);
-            contexts.add(client);
-        }
+        List<ConfigurableApplicationContext> contexts = start(args);
+        ConfigurableApplicationContext client = contexts.stream()
+                .filter(c -> c.getEnvironment().matchesProfiles("client")).findFirst().orElse(null);
         if (client != null && client.getBean(DemoProperties.class).isExit()) {
             boolean ok = client.getBean(DemoResult.class).ok.get();
             for (int i = contexts.size() - 1; i >= 0; i--) {
@@ -50,6 +38,25 @@ public class KwikDemoApplication {
             }
             System.exit(ok ? 0 : 1);
         }
+    }
+
+    /**
+     * Starts the role given by a profile in {@code args}, or all three in this JVM; returns their contexts
+     * (secondary, primary, client in all-in-one mode).
+     */
+    static List<ConfigurableApplicationContext> start(String[] args) {
+        DemoCertificates.ensure(certificateDir(args));
+        List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+        if (hasProfile(args)) {
+            contexts.add(SpringApplication.run(KwikDemoApplication.class, args));
+        } else {
+            ConfigurableApplicationContext secondary = role("secondary").run(args);
+            contexts.add(secondary);
+            contexts.add(role("primary").run(args));
+            contexts.add(role("client").initializers(ctx -> ctx.getBeanFactory().registerSingleton("secondaryKiller",
+                    (SecondaryKiller) secondary::close)).run(args));
+        }
+        return contexts;
     }
 
     private static SpringApplicationBuilder role(String profile) {
