@@ -108,8 +108,11 @@ class ClientRole implements ApplicationRunner {
         view.reset();
         view.maybeDraw(got);
         view.summary(client.paths(current), got, seconds, ok && eof, done.number("resent"), killNote);
-        System.out.printf("  saved to %s; actuator: http://localhost:%s/actuator/kwikpaths (Ctrl-C to stop)%n",
-                props.getOutput(), env.getProperty("local.server.port", "8080"));
+        System.out.printf("  saved to %s%n", props.getOutput());
+        if (!props.isExit()) {
+            System.out.printf("  actuator: http://localhost:%s/actuator/kwikpaths, /actuator/health, /actuator/prometheus"
+                    + " (Ctrl-C to stop)%n", env.getProperty("local.server.port", "8080"));
+        }
         return ok && eof;
     }
 }

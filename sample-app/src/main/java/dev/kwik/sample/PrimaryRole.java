@@ -156,15 +156,21 @@ class PrimaryRole implements KwikSessionHandler {
         }
     }
 
+    /**
+     * Writes the secondary's chunks (odd indexes) that fall in {@code [from, to)}. The client reports every byte it
+     * lacks in the streams the secondary wrote into, which includes even chunks this server is still sending.
+     */
     private static long writeRange(KwikStream s, FileSource src, long base, long from, long to) {
         long written = 0;
         for (long off = Math.max(from, base); off < to; ) {
             int index = (int) ((off - base) / src.chunkSize());
             int inChunk = (int) ((off - base) % src.chunkSize());
             int n = (int) Math.min(src.length(index) - inChunk, to - off);
-            s.write(off, src.chunk(index), inChunk, n);
+            if (index % 2 == 1) {
+                s.write(off, src.chunk(index), inChunk, n);
+                written += n;
+            }
             off += n;
-            written += n;
         }
         return written;
     }
