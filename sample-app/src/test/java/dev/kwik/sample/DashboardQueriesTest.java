@@ -5,13 +5,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -42,14 +38,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class DashboardQueriesTest {
     private static final Path MONITORING = Path.of("monitoring").toAbsolutePath();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final int CLIENT_HTTP = freeTcpPort();
-    private static final int PRIMARY_HTTP = freeTcpPort();
-    private static final int SECONDARY_HTTP = freeTcpPort();
-    private static final int PROMETHEUS = freeTcpPort();
+    private static final int PROMETHEUS = DemoRun.freeTcpPort();
 
     @TempDir
     static Path tmp;
-    private static List<ConfigurableApplicationContext> demo = List.of();
+    private static DemoRun demo;
     private static Process prometheus;
 
     @BeforeAll
@@ -62,24 +55,25 @@ class DashboardQueriesTest {
 
         assertThat(run(List.of("promtool", "check", "config", MONITORING.resolve("prometheus.yml").toString()), null))
                 .as("promtool check config").isZero();
+        // Prometheus first, scraping the demo's ports before the demo listens; the client then waits 4 s before
+        // asking for the file, so that Prometheus scrapes every meter at zero before the transfer moves it
+        // (an increase() cannot see a counter that first appears already counted).
+        demo = new DemoRun(tmp);
         String config = Files.readString(MONITORING.resolve("prometheus.yml"))
-                .replace("localhost:8080", "127.0.0.1:" + CLIENT_HTTP)
-                .replace("localhost:8081", "127.0.0.1:" + PRIMARY_HTTP)
-                .replace("localhost:8082", "127.0.0.1:" + SECONDARY_HTTP);
+                .replace("localhost:8080", "127.0.0.1:" + demo.clientHttp)
+                .replace("localhost:8081", "127.0.0.1:" + demo.primaryHttp)
+                .replace("localhost:8082", "127.0.0.1:" + demo.secondaryHttp);
         Path cfg = tmp.resolve("prometheus.yml");
         Files.writeString(cfg, config);
         prometheus = new ProcessBuilder("prometheus", "--config.file=" + cfg, "--storage.tsdb.path=" + tmp.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + PROMETHEUS).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
         waitFor(() -> get("/-/ready").statusCode() == 200, 30, "Prometheus ready");
-
-        demo = KwikDemoApplication.start(new String[]{"--demo.size=16MB", "--demo.start-delay=3s",
-                "--demo.ports.primary=" + freeUdpPort(), "--demo.ports.secondary=" + freeUdpPort(),
-                "--demo.ports.client-http=" + CLIENT_HTTP, "--demo.ports.primary-http=" + PRIMARY_HTTP,
-                "--demo.ports.secondary-http=" + SECONDARY_HTTP, "--demo.output=" + tmp.resolve("download.bin"),
-                "--demo.certificates=" + tmp.resolve("certs")});
-        ConfigurableApplicationContext client = demo.get(2);
-        assertThat(client.getBean(DemoResult.class).ok.get(2, TimeUnit.MINUTES)).as("transfer digest").isTrue();
+        demo.start("--demo.size=16MB", "--demo.start-delay=4s");
+        assertThat(demo.result()).as("transfer digest").isTrue();
+        assertThat(scalar("count(min_over_time(kwik_path_events_total{event=\"added\",side=\"client\"}[5m]) == 0)"))
+                .as("Prometheus scraped the event counters at zero before the transfer (else increase() sees nothing)")
+                .isPositive();
         // Enough scrapes after the transfer for rates and increases to have points on both sides of it.
         waitFor(() -> scalar("count(count_over_time(kwik_path_bytes_received_total{side=\"client\"}[2m]) > 8)") >= 2,
                 60, "8 scrapes of both client paths");
@@ -87,8 +81,8 @@ class DashboardQueriesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (int i = demo.size() - 1; i >= 0; i--) {
-            demo.get(i).close();
+        if (demo != null) {
+            demo.close();
         }
         if (prometheus != null) {
             prometheus.destroy();
@@ -138,7 +132,7 @@ class DashboardQueriesTest {
 
     @Test
     void scrapesPassPromtoolCheckMetrics() throws Exception {
-        for (int port : new int[]{CLIENT_HTTP, PRIMARY_HTTP, SECONDARY_HTTP}) {
+        for (int port : new int[]{demo.clientHttp, demo.primaryHttp, demo.secondaryHttp}) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
@@ -160,7 +154,7 @@ class DashboardQueriesTest {
 
     @Test
     void primaryKnowsBothPathsThroughActuator() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PRIMARY_HTTP
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.primaryHttp
                 + "/actuator/kwikpaths")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(JsonPath.<List<String>>read(r.body(), "$.server[0].paths[*].role"))
                 .containsExactly("primary", "secondary");
@@ -209,22 +203,6 @@ class DashboardQueriesTest {
                 throw new AssertionError("not within " + seconds + " s: " + what);
             }
             Thread.sleep(200);
-        }
-    }
-
-    private static int freeTcpPort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freeUdpPort() {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 
