@@ -11,5 +11,10 @@ public enum PathState {
     /** Lost: no inbound traffic for the dead-after interval, or its QUIC connection failed. */
     DEAD,
     /** Closed deliberately (removed, or its session closed). */
-    CLOSED
+    CLOSED;
+
+    /** Whether the path has ended (DEAD or CLOSED); a final state never changes again. */
+    public boolean isFinal() {
+        return this == DEAD || this == CLOSED;
+    }
 }

@@ -9,13 +9,13 @@ import dev.kwik.PathInfo;
 import dev.kwik.PathListener;
 import dev.kwik.RawMessage;
 import dev.kwik.Role;
+import dev.kwik.spring.autoconfigure.HostPort;
 import dev.kwik.spring.autoconfigure.KwikSessionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -107,12 +107,8 @@ class PrimaryRole implements KwikSessionHandler {
         if (a == null || a.isBlank()) {
             return null;
         }
-        int colon = a.lastIndexOf(':');
-        InetSocketAddress address = InetSocketAddress.createUnresolved(a.substring(0, colon),
-                Integer.parseInt(a.substring(colon + 1)));
         try {
-            PathInfo p = session.addPath(new InetSocketAddress(address.getHostString(), address.getPort()))
-                    .get(15, TimeUnit.SECONDS);
+            PathInfo p = session.addPath(HostPort.parse(a, 1).toAddress()).get(15, TimeUnit.SECONDS);
             log.info("event=secondary-added session={} path={} address={}", session.id(), p.pathId(), a);
             return p;
         } catch (Exception e) {

@@ -68,7 +68,7 @@ class DashboardQueriesTest {
         prometheus = new ProcessBuilder("prometheus", "--config.file=" + cfg, "--storage.tsdb.path=" + tmp.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + PROMETHEUS).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
-        waitFor(() -> get("/-/ready").statusCode() == 200, 30, "Prometheus ready");
+        waitFor(DashboardQueriesTest::prometheusReady, 30, "Prometheus ready");
         demo.start("--demo.size=16MB", "--demo.start-delay=4s");
         assertThat(demo.result()).as("transfer digest").isTrue();
         assertThat(scalar("count(min_over_time(kwik_path_events_total{event=\"added\",side=\"client\"}[5m]) == 0)"))
@@ -160,6 +160,14 @@ class DashboardQueriesTest {
                 .containsExactly("primary", "secondary");
     }
 
+    private static boolean prometheusReady() {
+        try {
+            return get("/-/ready").statusCode() == 200;
+        } catch (java.io.UncheckedIOException notListeningYet) {
+            return false;
+        }
+    }
+
     private static double scalar(String promql) {
         HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
         List<Map<String, Object>> result = JsonPath.read(r.body(), "$.data.result");
@@ -175,7 +183,7 @@ class DashboardQueriesTest {
             return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PROMETHEUS + path))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            return new FailedResponse(path);
+            throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -203,41 +211,6 @@ class DashboardQueriesTest {
                 throw new AssertionError("not within " + seconds + " s: " + what);
             }
             Thread.sleep(200);
-        }
-    }
-
-    /** A connection failure, as a response that no readiness check accepts. */
-    private record FailedResponse(String path) implements HttpResponse<String> {
-        public int statusCode() {
-            return 0;
-        }
-
-        public HttpRequest request() {
-            return null;
-        }
-
-        public java.util.Optional<HttpResponse<String>> previousResponse() {
-            return java.util.Optional.empty();
-        }
-
-        public java.net.http.HttpHeaders headers() {
-            return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true);
-        }
-
-        public String body() {
-            return "{\"status\":\"error\",\"data\":{\"result\":[]}}";
-        }
-
-        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
-            return java.util.Optional.empty();
-        }
-
-        public URI uri() {
-            return null;
-        }
-
-        public HttpClient.Version version() {
-            return HttpClient.Version.HTTP_1_1;
         }
     }
 }

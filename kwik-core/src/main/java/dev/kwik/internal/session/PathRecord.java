@@ -52,8 +52,7 @@ final class PathRecord {
     }
 
     boolean isAlive() {
-        PathState s = state();
-        return s != PathState.DEAD && s != PathState.CLOSED;
+        return !state().isFinal();
     }
 
     PathInfo info(Path defaultPath) {

@@ -129,18 +129,10 @@ final class KwikPropertiesValidation {
     }
 
     private void hostPort(String field, String property, String value, int minPort) {
-        int colon = value == null ? -1 : value.lastIndexOf(':');
-        boolean ok = colon > 0 && colon < value.length() - 1;
-        if (ok) {
-            try {
-                int port = Integer.parseInt(value.substring(colon + 1));
-                ok = port >= minPort && port <= 65535;
-            } catch (NumberFormatException e) {
-                ok = false;
-            }
-        }
-        if (!ok) {
-            reject(field, property + " must be host:port with a port from " + minPort + " to 65535: '" + value + "'");
+        try {
+            HostPort.parse(value, minPort);
+        } catch (IllegalArgumentException e) {
+            reject(field, property + " " + e.getMessage());
         }
     }
 

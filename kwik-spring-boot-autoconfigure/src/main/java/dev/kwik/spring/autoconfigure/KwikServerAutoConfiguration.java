@@ -35,8 +35,7 @@ public final class KwikServerAutoConfiguration {
         String host = s.getAddress() != null ? s.getAddress() : "0.0.0.0";
         b.bind(new InetSocketAddress(host, s.getPort()));
         for (String a : s.getAdditionalAddresses()) {
-            int colon = a.lastIndexOf(':');
-            b.alsoBind(new InetSocketAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1))));
+            b.alsoBind(HostPort.parse(a, 0).toAddress());
         }
         if (s.getServerId() != null) {
             b.serverId(s.getServerId());

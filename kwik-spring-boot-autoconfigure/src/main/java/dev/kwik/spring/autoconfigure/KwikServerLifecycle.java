@@ -146,15 +146,10 @@ public class KwikServerLifecycle implements SmartLifecycle {
 
     @Override
     public void stop(Runnable callback) {
-        synchronized (this) {
-            running = false;
-            stopped = true;
-        }
+        markStopped();
         Thread t = new Thread(() -> {
             try {
-                server.close();
-                pool.shutdown();
-                log.info("event=kwik-server-stopped");
+                shutDown();
             } finally {
                 callback.run();
             }
@@ -165,12 +160,19 @@ public class KwikServerLifecycle implements SmartLifecycle {
 
     @Override
     public void stop() {
-        synchronized (this) {
-            running = false;
-            stopped = true;
-        }
+        markStopped();
+        shutDown();
+    }
+
+    private synchronized void markStopped() {
+        running = false;
+        stopped = true;
+    }
+
+    private void shutDown() {
         server.close();
         pool.shutdown();
+        log.info("event=kwik-server-stopped");
     }
 
     @Override

@@ -17,7 +17,6 @@ public final class Awaits {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not met within " + timeoutMillis + " ms");
             }
-            Thread.onSpinWait();
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {

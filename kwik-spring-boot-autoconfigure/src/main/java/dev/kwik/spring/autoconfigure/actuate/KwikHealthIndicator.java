@@ -3,7 +3,6 @@ package dev.kwik.spring.autoconfigure.actuate;
 import dev.kwik.KwikServer;
 import dev.kwik.KwikSession;
 import dev.kwik.PathInfo;
-import dev.kwik.PathState;
 import dev.kwik.Role;
 import dev.kwik.spring.autoconfigure.KwikClientSession;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -52,10 +51,8 @@ public class KwikHealthIndicator extends AbstractHealthIndicator {
                 d.put("note", "not dialled yet (dials on first use)");
             } else {
                 List<PathInfo> paths = s.isOpen() ? cs.client().paths(s) : List.of();
-                long primaryPaths = paths.stream().filter(p -> p.role() == Role.PRIMARY)
-                        .filter(p -> p.state() != PathState.DEAD && p.state() != PathState.CLOSED).count();
-                long livePaths = paths.stream()
-                        .filter(p -> p.state() != PathState.DEAD && p.state() != PathState.CLOSED).count();
+                long livePaths = paths.stream().filter(p -> !p.state().isFinal()).count();
+                long primaryPaths = paths.stream().filter(p -> !p.state().isFinal() && p.role() == Role.PRIMARY).count();
                 d.put("session", s.id());
                 d.put("connected", s.isOpen());
                 d.put("livePaths", livePaths);

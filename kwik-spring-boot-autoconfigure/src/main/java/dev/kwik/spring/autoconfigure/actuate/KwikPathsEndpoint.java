@@ -7,6 +7,7 @@ import dev.kwik.KwikServerSession;
 import dev.kwik.KwikSession;
 import dev.kwik.PathInfo;
 import dev.kwik.PathState;
+import dev.kwik.spring.autoconfigure.HostPort;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -78,16 +79,12 @@ public class KwikPathsEndpoint {
     public WebEndpointResponse<OperationResponseBody> session(@Selector String sessionId) {
         KwikServerSession s = serverSession(sessionId);
         if (s != null) {
-            List<PathInfo> all = s.allPaths();
-            return ok(new SessionDetail(s.id(), "server", lower(s.role()), s.isOpen(), paths(all, PathsAlive.ALIVE),
-                    paths(all, p -> p.state() == PathState.DEAD), paths(all, p -> true)));
+            return ok(SessionDetail.of(s.id(), "server", lower(s.role()), s.isOpen(), s.allPaths()));
         }
         for (KwikClient c : clients) {
             for (KwikSession cs : c.sessions()) {
                 if (cs.id().equals(sessionId)) {
-                    List<PathInfo> all = c.paths(cs);
-                    return ok(new SessionDetail(cs.id(), "client", null, cs.isOpen(), paths(all, PathsAlive.ALIVE),
-                            paths(all, p -> p.state() == PathState.DEAD), paths(all, p -> true)));
+                    return ok(SessionDetail.of(cs.id(), "client", null, cs.isOpen(), c.paths(cs)));
                 }
             }
         }
@@ -104,9 +101,12 @@ public class KwikPathsEndpoint {
         }
         InetSocketAddress target;
         try {
-            target = hostPort(address);
+            if (address == null || address.isBlank()) {
+                throw new IllegalArgumentException("body must be {\"address\":\"host:port\"}");
+            }
+            target = HostPort.parse(address, 1).toAddress();
         } catch (IllegalArgumentException e) {
-            return error(400, "BAD_ADDRESS", e.getMessage());
+            return error(400, "BAD_ADDRESS", "address " + e.getMessage());
         }
         return await(s.addPath(target), 201, "path to " + address);
     }
@@ -123,7 +123,7 @@ public class KwikPathsEndpoint {
         if (path == null) {
             return error(404, "NOT_FOUND", "session " + sessionId + " has no path " + pathId);
         }
-        if (!PathsAlive.ALIVE.test(path)) {
+        if (path.state().isFinal()) {
             return error(409, "PATH_NOT_LIVE", "path " + pathId + " is already " + path.state());
         }
         return await(s.removePath(pathId), 200, "removal of path " + pathId);
@@ -161,30 +161,6 @@ public class KwikPathsEndpoint {
         return clients.stream().flatMap(c -> c.sessions().stream()).anyMatch(s -> s.id().equals(id));
     }
 
-    private static InetSocketAddress hostPort(String address) {
-        if (address == null || address.isBlank()) {
-            throw new IllegalArgumentException("body must be {\"address\":\"host:port\"}");
-        }
-        int colon = address.lastIndexOf(':');
-        if (colon <= 0 || colon == address.length() - 1) {
-            throw new IllegalArgumentException("address must be host:port, got '" + address + "'");
-        }
-        int port;
-        try {
-            port = Integer.parseInt(address.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad port in '" + address + "'");
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port out of range in '" + address + "'");
-        }
-        String host = address.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        return new InetSocketAddress(host, port);
-    }
-
     private static List<PathDescriptor> paths(List<PathInfo> paths, Predicate<PathInfo> filter) {
         return paths.stream().filter(filter).map(PathDescriptor::of).toList();
     }
@@ -201,15 +177,6 @@ public class KwikPathsEndpoint {
         return new WebEndpointResponse<>(new ErrorDescriptor(code, message), status);
     }
 
-    private enum PathsAlive implements Predicate<PathInfo> {
-        ALIVE;
-
-        @Override
-        public boolean test(PathInfo p) {
-            return p.state() != PathState.DEAD && p.state() != PathState.CLOSED;
-        }
-    }
-
     /** Every session of the application's servers and clients. */
     public record SessionsDescriptor(List<SessionDescriptor> server, List<SessionDescriptor> client)
             implements OperationResponseBody {
@@ -223,6 +190,10 @@ public class KwikPathsEndpoint {
     /** One session with its paths split as {@code KwikServerSession} does. */
     public record SessionDetail(String id, String side, String role, boolean open, List<PathDescriptor> active,
                                 List<PathDescriptor> dead, List<PathDescriptor> all) implements OperationResponseBody {
+        static SessionDetail of(String id, String side, String role, boolean open, List<PathInfo> all) {
+            return new SessionDetail(id, side, role, open, paths(all, p -> !p.state().isFinal()),
+                    paths(all, p -> p.state() == PathState.DEAD), paths(all, p -> true));
+        }
     }
 
     /**

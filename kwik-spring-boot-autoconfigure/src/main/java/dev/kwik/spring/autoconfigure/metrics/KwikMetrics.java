@@ -193,10 +193,10 @@ public final class KwikMetrics implements AutoCloseable {
                 if (prev == null) {
                     event(side, o.role, "added");
                 }
-                if (state == PathState.DEAD && (prev == null || prev.state != PathState.DEAD)) {
+                if (state == PathState.DEAD && (prev == null || prev.info.state() != PathState.DEAD)) {
                     event(side, o.role, "dead");
                 }
-                PathSample now = new PathSample(o.tags, o.role, o.info, state);
+                PathSample now = new PathSample(o.tags, o.role, o.info);
                 known.put(o.info.pathId(), now);
                 if (state == PathState.CLOSED) {
                     event(side, o.role, "removed");
@@ -206,7 +206,7 @@ public final class KwikMetrics implements AutoCloseable {
                 if (state != PathState.DEAD) {
                     active.merge(side + "/" + o.role, 1L, Long::sum);
                 }
-                totals.computeIfAbsent(o.tags, t -> new Totals()).add(o.info, state);
+                totals.computeIfAbsent(o.tags, t -> new Totals()).add(o.info);
             }
         }
         // Sessions that ended since the last refresh: their paths are gone, keep their final counts.
@@ -241,7 +241,7 @@ public final class KwikMetrics implements AutoCloseable {
         s.retired = true;
         PeerMeters m = peers.get(s.tags);
         if (m != null) {
-            m.retired.add(s.info, PathState.CLOSED);
+            m.retired.add(s.info);
         }
     }
 
@@ -272,14 +272,12 @@ public final class KwikMetrics implements AutoCloseable {
         final Tags tags;
         final Role role;
         final PathInfo info;
-        final PathState state;
         boolean retired;
 
-        PathSample(Tags tags, Role role, PathInfo info, PathState state) {
+        PathSample(Tags tags, Role role, PathInfo info) {
             this.tags = tags;
             this.role = role;
             this.info = info;
-            this.state = state;
         }
     }
 
@@ -295,14 +293,15 @@ public final class KwikMetrics implements AutoCloseable {
         double rtt;
         final EnumMap<PathState, Integer> states = new EnumMap<>(PathState.class);
 
-        void add(PathInfo p, PathState state) {
+        void add(PathInfo p) {
+            PathState state = p.state();
             bytesSent += p.bytesSent();
             bytesReceived += p.bytesReceived();
             packetsSent += p.packetsSent();
             packetsReceived += p.packetsReceived();
             retransmitted += p.packetsRetransmitted();
             lost += p.packetsLost();
-            if (state != PathState.DEAD && state != PathState.CLOSED) {
+            if (!state.isFinal()) {
                 cwnd += p.congestionWindow();
                 if (p.smoothedRtt() != null) {
                     rtt = Math.max(rtt, p.smoothedRtt().toNanos() / 1e9);
