@@ -202,6 +202,29 @@ class KwikServerAutoConfigurationTests {
     }
 
     @Test
+    void aFullHandlerPoolClosesNewSessionsWithCode503() {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<KwikServerSession> handled = new CopyOnWriteArrayList<>();
+        pemServer.withPropertyValues("kwik.server.handler-threads=1", "kwik.server.handler-queue-capacity=1")
+                .withBean(KwikSessionHandler.class, () -> session -> {
+                    handled.add(session);
+                    release.await();
+                }).run(ctx -> {
+                    String address = address(ctx.getBean(KwikServer.class));
+                    KwikSession busy = CLIENT.dial(address);
+                    Awaits.until(() -> handled.size() == 1);
+                    KwikSession queued = CLIENT.dial(address);
+                    KwikSession refused = CLIENT.dial(address);
+                    Awaits.until(() -> !refused.isOpen());
+                    assertThatThrownBy(refused::openStream).hasMessageContaining("application code 503");
+                    assertThat(busy.isOpen()).isTrue();
+                    assertThat(queued.isOpen()).isTrue();
+                    release.countDown();
+                    Awaits.until(() -> handled.size() == 2);
+                });
+    }
+
+    @Test
     void weightsApplyToPathsFromMatchingAddresses() {
         List<KwikServerSession> sessions = new CopyOnWriteArrayList<>();
         pemServer.withPropertyValues("kwik.scheduler.weights.[127.0.0.1]=7")
