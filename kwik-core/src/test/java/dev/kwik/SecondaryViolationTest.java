@@ -42,7 +42,7 @@ class SecondaryViolationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"conflicting", "past-final-size", "reset"})
+    @ValueSource(strings = {"conflicting", "past-final-size", "reset", "never-told"})
     void badBytesFromASecondaryAreRefusedToItAndNotMerged(String kind) throws Exception {
         byte[] good = new byte[1000];
         Arrays.fill(good, (byte) 'A');
@@ -70,7 +70,11 @@ class SecondaryViolationTest {
         CompletableFuture<KwikException> secondaryFate = CompletableFuture.supplyAsync(() -> {
             KwikServerSession ss = secondary.accept(T);
             KwikStream w = SecondaryServerTest.attachAsCommanded(ss);
-            if (kind.equals("reset")) {
+            if (kind.equals("never-told")) {
+                // A client-initiated stream the client never opened (nor was the secondary told of it).
+                w = ss.attachStream(w.id() + 400);
+                w.write(new byte[] {'B'});
+            } else if (kind.equals("reset")) {
                 w.reset(7);
             } else {
                 byte[] bad = new byte[100];
@@ -89,8 +93,18 @@ class SecondaryViolationTest {
         clientHasPrimaryBytes.complete(null);
 
         KwikException fate = secondaryFate.get(15, TimeUnit.SECONDS);
-        assertThat(fate.code()).isEqualTo(pastEnd ? ErrorCode.FINAL_SIZE_ERROR : ErrorCode.PROTOCOL_VIOLATION);
-        assertThat(fate.getMessage()).contains(pastEnd ? "final size" : kind.equals("reset") ? "cannot reset" : "conflicting bytes");
+        ErrorCode expected = switch (kind) {
+            case "past-final-size" -> ErrorCode.FINAL_SIZE_ERROR;
+            case "never-told" -> ErrorCode.STREAM_STATE_ERROR;
+            default -> ErrorCode.PROTOCOL_VIOLATION;
+        };
+        assertThat(fate.code()).isEqualTo(expected);
+        assertThat(fate.getMessage()).contains(switch (kind) {
+            case "past-final-size" -> "final size";
+            case "reset" -> "cannot reset";
+            case "never-told" -> "has not opened";
+            default -> "conflicting bytes";
+        });
         lost.get(15, TimeUnit.SECONDS);
         primarySide.get(15, TimeUnit.SECONDS);
         assertThat(session.isOpen()).isTrue();

@@ -79,6 +79,8 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
     private long pingSeq;
     private long pingSentAt;
     private long pingOutstanding = -1;
+    /** Sequence of the latest PING received in this read batch, answered once at its end; -1 if none. */
+    private long pongDue = -1;
 
     // Counters, written on the event loop only, read by anyone.
     private volatile long bytesSent;
@@ -328,6 +330,12 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
         if (isFinished()) {
             return;
         }
+        if (pongDue >= 0) {
+            ByteBuf p = newControlPacket(10);
+            Frames.pong(p, pongDue);
+            writeControl(p, false);
+            pongDue = -1;
+        }
         while (acks.hasPending()) {
             int n = acks.drainRanges(ackRanges);
             ByteBuf p = newControlPacket(2 + 16 * n + 16);
@@ -471,11 +479,13 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
 
     // ------------------------------------------------------------------ frames
 
+    /**
+     * Answered at the end of the read batch, once for the batch's latest PING: a peer's heartbeat has one PING
+     * outstanding, so it loses nothing, and a flood of PINGs costs one PONG per batch instead of one each.
+     */
     @Override
     public void onPing(long seq) {
-        ByteBuf p = newControlPacket(10);
-        Frames.pong(p, seq);
-        writeControl(p, false);
+        pongDue = seq;
     }
 
     @Override

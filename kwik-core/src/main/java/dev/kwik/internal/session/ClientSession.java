@@ -36,6 +36,14 @@ public final class ClientSession extends SessionCore {
     private final java.util.Map<InetSocketAddress, java.util.Set<Long>> writtenBySecondary = new java.util.concurrent.ConcurrentHashMap<>();
     /** Flow-control source index of each secondary server (the primary is source 0). */
     private final java.util.Map<InetSocketAddress, Integer> sources = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Paths being joined at the primary's request, by id. */
+    private final java.util.Set<Long> joining = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Paths a session may have open or joining at once, whatever the primary asks: ADD_PATH makes this client
+     * resolve a name and dial an address of the server's choosing, so a hostile primary must not make it do so
+     * without bound.
+     */
+    public static final int MAX_PATHS = 16;
 
     public ClientSession(byte[] sessionId, TransportConfig config, TransportParams serverParams, Path primary, PathJoiner joiner) {
         super(true, sessionId, config, serverParams, primary);
@@ -95,6 +103,17 @@ public final class ClientSession extends SessionCore {
     @Override
     void onAddPath(Path from, long pathId, String host, int port, byte[] ticket) throws WireException {
         requirePrimary(from, "ADD_PATH");
+        long open = paths.stream().filter(p -> !p.isFinished()).count() + joining.size();
+        if (joining.contains(pathId) || paths.stream().anyMatch(p -> p.id() == pathId)) {
+            pathFailed(pathId, ErrorCode.PATH_JOIN_REFUSED, "path id " + pathId + " is already used in this session");
+            return;
+        }
+        if (open >= MAX_PATHS) {
+            pathFailed(pathId, ErrorCode.PATH_JOIN_REFUSED, "the client already has " + open
+                    + " paths open or joining in this session, its limit");
+            return;
+        }
+        joining.add(pathId);
         CompletableFuture.supplyAsync(() -> new InetSocketAddress(host, port))
                 .thenCompose(address -> {
                     if (address.isUnresolved()) {
@@ -103,6 +122,7 @@ public final class ClientSession extends SessionCore {
                     return joiner.join(address, sessionId, ticket, p -> joined(p, address));
                 })
                 .whenComplete((p, e) -> {
+                    joining.remove(pathId);
                     if (e == null) {
                         ByteBuf ok = newPacket(10);
                         Frames.pathAdded(ok, pathId);
@@ -112,12 +132,14 @@ public final class ClientSession extends SessionCore {
                     Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                     ErrorCode code = t instanceof KwikException k ? k.code() : ErrorCode.PATH_JOIN_REFUSED;
                     log.debug("session={} event=join-failed path={} address={}:{} code={} reason={}", idHex, pathId, host, port, code, t.getMessage());
-                    ByteBuf fail = newPacket(64 + 256 * 3);
-                    String reason = String.valueOf(t.getMessage());
-                    Frames.pathFailed(fail, pathId, code.wireValue(),
-                            reason.length() > 256 ? reason.substring(0, 256) : reason);
-                    super.sendControlPacket(fail);
+                    pathFailed(pathId, code, String.valueOf(t.getMessage()));
                 });
+    }
+
+    private void pathFailed(long pathId, ErrorCode code, String reason) {
+        ByteBuf fail = newPacket(64 + 256 * 3);
+        Frames.pathFailed(fail, pathId, code.wireValue(), reason.length() > 256 ? reason.substring(0, 256) : reason);
+        super.sendControlPacket(fail);
     }
 
     /** The new path's HELLO_OK arrived: take it over before its next packet. Its event loop. */

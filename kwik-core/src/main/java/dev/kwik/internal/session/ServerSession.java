@@ -199,7 +199,10 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     }
 
     @Override
-    void onPathStatus(Path from, long pathId, long state, long code, long[] ranges) {
+    void onPathStatus(Path from, long pathId, long state, long code, long[] ranges) throws WireException {
+        if (records.stream().noneMatch(r -> r.id == pathId)) {
+            throw new WireException(ErrorCode.PROTOCOL_VIOLATION, "PATH_STATUS for path " + pathId + ", which this session never had");
+        }
         for (PathRecord r : records) {
             if (r.id == pathId && r.local == null && r.isAlive()) {
                 PathState s = state == PathStateCodes.CLOSED ? PathState.CLOSED : PathState.DEAD;

@@ -10,6 +10,7 @@ import java.util.List;
 /** Records every frame as a string, for round-trip assertions. */
 final class RecordingVisitor implements FrameVisitor {
     final List<String> frames = new ArrayList<>();
+    final List<Hello> hellos = new ArrayList<>();
 
     @Override
     public void onPing(long seq) {
@@ -58,6 +59,7 @@ final class RecordingVisitor implements FrameVisitor {
 
     @Override
     public void onHello(Hello h) {
+        hellos.add(h);
         frames.add("HELLO " + h.version() + " " + Arrays.toString(h.credentials()) + " " + Arrays.toString(h.sessionId()) + " " + Arrays.toString(h.ticket()) + " " + h.params());
     }
 
