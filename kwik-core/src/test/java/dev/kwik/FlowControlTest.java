@@ -4,6 +4,7 @@ import dev.kwik.internal.session.SessionCore;
 import dev.kwik.internal.stream.LogicalStream;
 import dev.kwik.internal.wire.Frames;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -119,5 +120,34 @@ class FlowControlTest {
         s.write("still fine".getBytes());
         assertThat(bystander.server().acceptStream(T).readMessage(T)).isEqualTo("still fine".getBytes());
         assertThat(lo.client.dial(lo.address()).isOpen()).isTrue();
+    }
+
+    @Test
+    void tinyFramesInHugePacketsDoNotPinThePackets() throws Exception {
+        lo = new Loopback(s -> s.streamWindow(STREAM_WINDOW), c -> { });
+        Loopback.Pair p = lo.connect();
+        SessionCore hostile = (SessionCore) p.client();
+        SessionCore victim = (SessionCore) p.server();
+        long before = directMemory();
+        int frames = 2000;
+        for (int i = 0; i < frames; i++) {
+            // One byte of stream data (a gap before the next), then 60 KiB of PADDING in the same packet.
+            ByteBuf packet = hostile.newPacket(Frames.MAX_STREAM_HEADER + 1 + (60 << 10));
+            Frames.stream(packet, 0, 2L * i, false, false, new byte[] {7}, 0, 1);
+            packet.writeZero(60 << 10);
+            hostile.sendStreamPacket(0, packet);
+        }
+        TransferTest.waitUntil(() -> victim.heldPieces().held() == frames);
+        long grew = directMemory() - before;
+        // Pinning each packet would hold 2,000 x 60 KiB = 117 MiB; copies hold 2,000 one-byte buffers.
+        assertThat(grew).as("direct memory held for %d one-byte fragments", frames).isLessThan(16L << 20);
+        assertThat(victim.isOpen()).isTrue();
+    }
+
+    /** Direct memory held by Netty's allocators: the default one (adaptive in Netty 4.2) and the pooled one KWIK uses. */
+    static long directMemory() {
+        long pooled = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+        return io.netty.buffer.ByteBufAllocator.DEFAULT instanceof io.netty.buffer.ByteBufAllocatorMetricProvider m
+                && m != PooledByteBufAllocator.DEFAULT ? pooled + m.metric().usedDirectMemory() : pooled;
     }
 }

@@ -92,6 +92,16 @@ class HostileClientTest {
                         p.send(b -> Frames.stream(b, id, STREAM_WINDOW - 3, false, true, ABC, 0, 3));
                     }
                 }, ErrorCode.FLOW_CONTROL_ERROR)),
+                Named.of("one-byte fragments with gaps past the session's piece budget", new Case(p -> {
+                    for (int k = 0; k < 10; k++) {
+                        int base = k * 1000;
+                        p.send(b -> {
+                            for (int i = 0; i < 500; i++) {
+                                Frames.stream(b, 0, base + 2L * i, false, false, ABC, 0, 1);
+                            }
+                        });
+                    }
+                }, ErrorCode.FLOW_CONTROL_ERROR)),
                 Named.of("conflicting bytes at an offset already received", new Case(p -> {
                     p.send(b -> Frames.stream(b, 0, 0, false, false, ABC, 0, 3));
                     p.send(b -> Frames.stream(b, 0, 1, false, true, "xy".getBytes(), 0, 2));
@@ -232,6 +242,16 @@ class HostileClientTest {
         }
         assertThat(read).allSatisfy(m -> assertThat(m).isEqualTo(ABC));
         assertThat(victim.isOpen()).isFalse();
+    }
+
+    static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + T.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + T.toSeconds() + " s");
+            }
+            Thread.sleep(5);
+        }
     }
 
     private static void bystanderStillWorks() {

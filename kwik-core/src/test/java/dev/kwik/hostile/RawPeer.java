@@ -173,7 +173,11 @@ public final class RawPeer implements AutoCloseable {
         VarInt.write(packet, body.readableBytes());
         packet.writeBytes(body);
         body.release();
-        ch.writeAndFlush(packet);
+        ch.writeAndFlush(packet).addListener(f -> {
+            if (!f.isSuccess()) {
+                received.add(new Frame("WRITE_FAILED", new long[0], null, String.valueOf(f.cause())));
+            }
+        });
     }
 
     /** Writes {@code bytes} on the control stream as they are: no length prefix, no packet number. */

@@ -41,6 +41,7 @@ public abstract class SessionCore implements StreamHost, KwikSession {
     protected final StreamTable streams;
     protected final SessionFlowControl flow;
     protected final List<Path> paths = new CopyOnWriteArrayList<>();
+    private final dev.kwik.internal.stream.HeldPieces heldPieces;
     protected volatile Path defaultPath;
     protected volatile dev.kwik.PathScheduler scheduler;
     private volatile KwikException closedCause;
@@ -51,6 +52,7 @@ public abstract class SessionCore implements StreamHost, KwikSession {
         this.sessionId = sessionId.clone();
         this.idHex = ByteBufUtil.hexDump(sessionId);
         this.config = config;
+        this.heldPieces = dev.kwik.internal.stream.HeldPieces.forWindow(config.sessionWindow());
         this.flow = new SessionFlowControl(config.sessionWindow(), peer.maxData());
         this.streams = new StreamTable(clientSide, this, config.maxConcurrentStreams());
         this.streams.peerLimits(peer.maxStreamsBidi(), peer.maxStreamsUni(), peer.maxStreamData());
@@ -404,6 +406,11 @@ public abstract class SessionCore implements StreamHost, KwikSession {
     @Override
     public long streamWindow() {
         return config.streamWindow();
+    }
+
+    @Override
+    public dev.kwik.internal.stream.HeldPieces heldPieces() {
+        return heldPieces;
     }
 
     /** Receive-side bytes the session holds unread (bounded by the session window). */

@@ -44,7 +44,7 @@ public final class LogicalStream implements KwikStream {
 
     // receive side
     private RecvState recvState;
-    private final ReceiveBuffer buffer = new ReceiveBuffer();
+    private final ReceiveBuffer buffer;
     private long advertisedMax;
     private long resetCode;
     /** Offset up to which this stream's bytes count as consumed (read, or dropped with a reset or stop). */
@@ -76,6 +76,7 @@ public final class LogicalStream implements KwikStream {
         this.recvState = uni && local ? RecvState.NONE : RecvState.OPEN;
         this.peerMaxStreamData = peerMaxStreamData;
         this.advertisedMax = host.streamWindow();
+        this.buffer = new ReceiveBuffer(host.heldPieces());
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.kwik.ErrorCode;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 
 import java.util.Iterator;
 import java.util.Map;
@@ -13,7 +14,9 @@ import java.util.TreeSet;
 /**
  * Reassembly of one logical stream's inbound bytes by offset, keeping message boundaries.
  *
- * <p>Segments are held as retained slices of received packets (no copy until the application reads). Bytes
+ * <p>Segments are copied out of the received packets into buffers of their own size: a slice would pin the whole
+ * packet (up to 65 KiB) for a frame of one byte, so memory would no longer be bounded by the flow-control window.
+ * Each held segment and each unread message end is a piece taken from the session's {@link HeldPieces}. Bytes
  * already held and received again are dropped if equal and rejected with PROTOCOL_VIOLATION if different;
  * bytes below the read position are already gone and are dropped unseen (RFC 9000 §2.2 allows either).
  * Message boundaries are the end offsets of frames with the MESSAGE_END flag; a read never crosses one.
@@ -23,10 +26,19 @@ import java.util.TreeSet;
 public final class ReceiveBuffer {
     private final TreeMap<Long, ByteBuf> segments = new TreeMap<>();
     private final TreeSet<Long> messageEnds = new TreeSet<>();
+    private final HeldPieces pieces;
     private long readOffset;
     private long highestOffset;
     private long finalSize = -1;
     private long buffered;
+
+    public ReceiveBuffer() {
+        this(HeldPieces.UNLIMITED);
+    }
+
+    public ReceiveBuffer(HeldPieces pieces) {
+        this.pieces = pieces;
+    }
 
     /** Offset of the next byte the application will read. */
     public long readOffset() {
@@ -54,7 +66,7 @@ public final class ReceiveBuffer {
     }
 
     /**
-     * Adds {@code data} at {@code offset}. Retains what it keeps; the caller keeps its own reference.
+     * Adds {@code data} at {@code offset}, copying what it keeps; the caller keeps its buffer.
      *
      * @return how far {@link #highestOffset()} moved, for session-level flow control
      */
@@ -77,13 +89,17 @@ public final class ReceiveBuffer {
         if (end > start) {
             checkOverlaps(start, end, data, offset);
         }
+        boolean newEnd = messageEnd && end > readOffset && !messageEnds.contains(end);
+        // At most one piece per gap filled plus the end; checked up front so that a refusal changes nothing.
+        pieces.check((end > start ? gapsIn(start, end) : 0) + (newEnd ? 1 : 0));
         if (fin) {
             finalSize = end;
         }
         long grew = Math.max(0, end - highestOffset);
         highestOffset += grew;
-        if (messageEnd && end > readOffset) {
+        if (newEnd) {
             messageEnds.add(end);
+            pieces.add(1);
         }
         if (end <= start) {
             return grew;
@@ -105,6 +121,20 @@ public final class ReceiveBuffer {
             e = segments.higherEntry(segStart);
         }
         return grew;
+    }
+
+    /** Number of separate ranges within {@code [start, end)} not held yet: the segments an insert there would add. */
+    private int gapsIn(long start, long end) {
+        int gaps = 0;
+        long cursor = start;
+        for (Map.Entry<Long, ByteBuf> e = firstOverlapping(start); e != null && e.getKey() < end && cursor < end;
+             e = segments.higherEntry(e.getKey())) {
+            if (e.getKey() > cursor) {
+                gaps++;
+            }
+            cursor = Math.max(cursor, e.getKey() + e.getValue().readableBytes());
+        }
+        return cursor < end ? gaps + 1 : gaps;
     }
 
     private Map.Entry<Long, ByteBuf> firstOverlapping(long start) {
@@ -134,7 +164,10 @@ public final class ReceiveBuffer {
         if (n <= 0) {
             return;
         }
-        segments.put(from, data.retainedSlice(data.readerIndex() + (int) (from - dataOffset), n));
+        ByteBuf copy = PooledByteBufAllocator.DEFAULT.directBuffer(n, n);
+        copy.writeBytes(data, data.readerIndex() + (int) (from - dataOffset), n);
+        segments.put(from, copy);
+        pieces.add(1);
         buffered += n;
     }
 
@@ -190,10 +223,13 @@ public final class ReceiveBuffer {
                 segments.put(readOffset, seg);
             } else {
                 seg.release();
+                pieces.add(-1);
             }
         }
         if (!messageEnds.isEmpty() && messageEnds.first() <= readOffset) {
-            messageEnds.headSet(readOffset, true).clear();
+            java.util.SortedSet<Long> passed = messageEnds.headSet(readOffset, true);
+            pieces.add(-passed.size());
+            passed.clear();
         }
         return copied;
     }
@@ -260,10 +296,13 @@ public final class ReceiveBuffer {
             }
             b.release();
         }
+        pieces.add(-(segments.size() - kept.size()));
         segments.clear();
         segments.putAll(kept);
         long keptEnd = next;
+        int ends = messageEnds.size();
         messageEnds.removeIf(end -> end > keptEnd);
+        pieces.add(-(ends - messageEnds.size()));
         buffered -= released;
         return released;
     }
@@ -271,6 +310,7 @@ public final class ReceiveBuffer {
     /** Drops everything held (reset, stop-sending, session close); returns bytes released. */
     public long discard() {
         long n = buffered;
+        pieces.add(-(segments.size() + messageEnds.size()));
         Iterator<ByteBuf> it = segments.values().iterator();
         while (it.hasNext()) {
             it.next().release();

@@ -35,4 +35,7 @@ public interface StreamHost {
 
     /** Receive window per stream: how far past the read position the peer may send. */
     long streamWindow();
+
+    /** The session's budget of held pieces, shared by its streams' receive buffers. */
+    HeldPieces heldPieces();
 }

@@ -2,6 +2,7 @@ package dev.kwik.internal.wire;
 
 import dev.kwik.ErrorCode;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
 
@@ -51,6 +52,9 @@ public final class FrameDecoder {
             }
             switch ((int) type) {
                 case FrameType.PADDING -> {
+                    // A run of PADDING is skipped in one step, not decoded a byte at a time.
+                    int next = frames.forEachByte(ByteProcessor.FIND_NON_NUL);
+                    frames.readerIndex(next < 0 ? frames.writerIndex() : next);
                 }
                 case FrameType.PING -> v.onPing(VarInt.read(frames));
                 case FrameType.PONG -> v.onPong(VarInt.read(frames));

@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>reads return exactly the model's bytes in order (or bytes a conflicting frame placed where nothing
  *       was held yet, which the model then records), never crossing a message end;</li>
  *   <li>a refused frame leaves no trace (read position, highest offset, final size, buffered bytes);</li>
- *   <li>refusals carry PROTOCOL_VIOLATION (conflicting bytes) or FINAL_SIZE_ERROR, nothing else is thrown;</li>
- *   <li>the buffered count equals what is held, and everything is released at the end.</li>
+ *   <li>refusals carry PROTOCOL_VIOLATION (conflicting bytes), FINAL_SIZE_ERROR or FLOW_CONTROL_ERROR (the piece
+ *       budget, drawn small), nothing else is thrown;</li>
+ *   <li>the buffered count equals what is held, and every byte and piece is given back at the end.</li>
  * </ul>
  */
 class ReceiveBufferFuzzTest {
@@ -34,13 +35,14 @@ class ReceiveBufferFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void framesAtArbitraryOffsets(FuzzedDataProvider data) {
-        ReceiveBuffer rb = new ReceiveBuffer();
+        HeldPieces budget = new HeldPieces(data.consumeInt(1, 64));
+        ReceiveBuffer rb = new ReceiveBuffer(budget);
         Map<Long, Byte> planted = new HashMap<>();
         TreeSet<Long> ends = new TreeSet<>();
         try {
             for (int op = 0; op < 64 && data.remainingBytes() > 0; op++) {
                 if (data.consumeBoolean()) {
-                    insert(rb, data, planted, ends);
+                    insert(rb, budget, data, planted, ends);
                 } else {
                     read(rb, data.consumeInt(1, 4096), planted, ends);
                 }
@@ -50,10 +52,11 @@ class ReceiveBufferFuzzTest {
         } finally {
             rb.discard();
             assertThat(rb.bufferedBytes()).isZero();
+            assertThat(budget.held()).as("every piece given back").isZero();
         }
     }
 
-    private static void insert(ReceiveBuffer rb, FuzzedDataProvider data, Map<Long, Byte> planted, TreeSet<Long> ends) {
+    private static void insert(ReceiveBuffer rb, HeldPieces budget, FuzzedDataProvider data, Map<Long, Byte> planted, TreeSet<Long> ends) {
         long offset = data.consumeBoolean() ? data.consumeLong(0, 1 << 16) : data.consumeLong(0, VarInt.MAX);
         int len = (int) Math.min(data.consumeInt(0, 2048), VarInt.MAX - offset);
         boolean fin = data.consumeProbabilityDouble() < 0.1;
@@ -67,6 +70,7 @@ class ReceiveBufferFuzzTest {
         long highest = rb.highestOffset();
         long finalSize = rb.finalSize();
         long buffered = rb.bufferedBytes();
+        long held = budget.held();
         try {
             rb.insert(offset, frame, fin, messageEnd);
             if (conflictAt >= 0 && offset + conflictAt >= read) {
@@ -76,7 +80,8 @@ class ReceiveBufferFuzzTest {
                 ends.add(offset + len);
             }
         } catch (WireException e) {
-            assertThat(e.code()).isIn(ErrorCode.PROTOCOL_VIOLATION, ErrorCode.FINAL_SIZE_ERROR);
+            assertThat(e.code()).isIn(ErrorCode.PROTOCOL_VIOLATION, ErrorCode.FINAL_SIZE_ERROR, ErrorCode.FLOW_CONTROL_ERROR);
+            assertThat(budget.held()).isEqualTo(held).isLessThanOrEqualTo(budget.limit());
             if (e.code() == ErrorCode.PROTOCOL_VIOLATION) {
                 long from = Math.max(offset, read);
                 boolean plantedInRange = planted.keySet().stream().anyMatch(o -> o >= from && o < offset + len);

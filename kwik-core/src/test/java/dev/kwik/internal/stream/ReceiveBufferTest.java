@@ -144,4 +144,27 @@ class ReceiveBufferTest {
         assertThat(rb.isFinished()).isTrue();
         assertThat(rb.bufferedBytes()).isZero();
     }
+
+    @Test
+    void piecesAreTakenPerHeldSegmentAndMessageEndAndGivenBackWhenRead() throws WireException {
+        HeldPieces budget = new HeldPieces(3);
+        ReceiveBuffer b = new ReceiveBuffer(budget);
+        ByteBuf one = bytes(1);
+        try {
+            b.insert(0, one, false, true);
+            b.insert(4, one, false, false);
+            assertThat(budget.held()).isEqualTo(3);
+            assertThatThrownBy(() -> b.insert(8, one, false, false)).isInstanceOf(WireException.class)
+                    .hasMessageContaining("pieces").extracting(e -> ((WireException) e).code()).isEqualTo(ErrorCode.FLOW_CONTROL_ERROR);
+            assertThat(b.highestOffset()).as("a refused frame leaves no trace").isEqualTo(5);
+            b.insert(0, one, false, true);
+            assertThat(budget.held()).as("bytes and end already held cost nothing").isEqualTo(3);
+            assertThat(b.read(new byte[4], 0, 4)).isEqualTo(1);
+            assertThat(budget.held()).isEqualTo(1);
+            b.discard();
+            assertThat(budget.held()).isZero();
+        } finally {
+            one.release();
+        }
+    }
 }
