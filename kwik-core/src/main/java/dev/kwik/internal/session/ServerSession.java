@@ -106,6 +106,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         attach(path);
         PathRecord rec = new PathRecord(path);
         records.add(rec);
+        trimHistory(records, r -> !r.isAlive());
         fire(l -> l.pathAdded(this, rec.info(defaultPath)));
         return null;
     }
@@ -182,6 +183,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         if (rec == null) {
             rec = new PathRecord(pathId, pd.address, Role.SECONDARY);
             records.add(rec);
+            trimHistory(records, r -> !r.isAlive());
             PathRecord r = rec;
             fire(l -> l.pathAdded(this, r.info(defaultPath)));
         }
@@ -200,7 +202,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
 
     @Override
     void onPathStatus(Path from, long pathId, long state, long code, long[] ranges) throws WireException {
-        if (records.stream().noneMatch(r -> r.id == pathId)) {
+        if (pathId >= nextPathId.get()) {
             throw new WireException(ErrorCode.PROTOCOL_VIOLATION, "PATH_STATUS for path " + pathId + ", which this session never had");
         }
         for (PathRecord r : records) {

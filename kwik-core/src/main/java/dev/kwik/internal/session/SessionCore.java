@@ -65,6 +65,27 @@ public abstract class SessionCore implements StreamHost, KwikSession {
     protected void attach(Path path) {
         path.owner(new PathBinding(this, path));
         paths.add(path);
+        trimHistory(paths, Path::isFinished);
+    }
+
+    /** Ended paths a session remembers (for its views and metrics); older ones are forgotten. */
+    static final int PATH_HISTORY = 64;
+
+    /**
+     * Drops the oldest ended entries beyond {@link #PATH_HISTORY}, so that a long session whose paths come and
+     * go keeps bounded memory.
+     */
+    static <T> void trimHistory(List<T> entries, java.util.function.Predicate<T> ended) {
+        long excess = entries.stream().filter(ended).count() - PATH_HISTORY;
+        for (T e : entries) {
+            if (excess <= 0) {
+                break;
+            }
+            if (ended.test(e)) {
+                entries.remove(e);
+                excess--;
+            }
+        }
     }
 
     /** Switches the scheduler on the live session; takes effect with the next packet. */
@@ -406,6 +427,11 @@ public abstract class SessionCore implements StreamHost, KwikSession {
     @Override
     public long streamWindow() {
         return config.streamWindow();
+    }
+
+    /** Streams this session still tracks (open in at least one direction), for diagnostics and tests. */
+    public int liveStreams() {
+        return streams.size();
     }
 
     @Override
