@@ -92,17 +92,34 @@ public final class KwikServer implements AutoCloseable {
 
     /** Waits for the next session. Throws {@link ErrorCode#SESSION_CLOSED} once the server is closed. */
     public KwikServerSession accept() {
-        return await(endpoint.accept().thenApply(s -> (KwikServerSession) s), -1);
+        return await(endpoint.accept(), -1);
     }
 
     /** Waits at most {@code timeout} for the next session ({@link ErrorCode#TIMEOUT}). */
     public KwikServerSession accept(Duration timeout) {
-        return await(endpoint.accept().thenApply(s -> (KwikServerSession) s), timeout.toNanos());
+        return await(endpoint.accept(), timeout.toNanos());
     }
 
-    /** The next session, without blocking. */
+    /**
+     * The next session, without blocking. Cancelling the returned future gives up this accept: a session that
+     * arrives afterwards goes to the next one, never to nobody.
+     */
     public CompletableFuture<KwikServerSession> acceptAsync() {
-        return endpoint.accept().thenApply(s -> s);
+        CompletableFuture<dev.kwik.internal.session.ServerSession> taken = endpoint.accept();
+        CompletableFuture<KwikServerSession> out = new CompletableFuture<>();
+        taken.whenComplete((s, e) -> {
+            if (e != null) {
+                out.completeExceptionally(e);
+            } else if (!out.complete(s)) {
+                endpoint.publish(s);
+            }
+        });
+        out.whenComplete((s, e) -> {
+            if (out.isCancelled()) {
+                taken.cancel(false);
+            }
+        });
+        return out;
     }
 
     /** Sessions open now. */
@@ -119,7 +136,11 @@ public final class KwikServer implements AutoCloseable {
         }
     }
 
-    private static <T> T await(CompletableFuture<T> f, long nanos) {
+    /**
+     * Waits for the accept queue's own future, so that giving up cancels it there (the queue then skips it);
+     * a session that completed it just as the wait gave up is returned, not dropped.
+     */
+    private static KwikServerSession await(CompletableFuture<dev.kwik.internal.session.ServerSession> f, long nanos) {
         if (io.netty.util.internal.ThreadExecutorMap.currentExecutor() != null) {
             throw new KwikException(ErrorCode.BLOCKING_ON_EVENT_LOOP, "accept() blocks and was called on a Netty "
                     + "event-loop thread; use acceptAsync()");
@@ -127,14 +148,18 @@ public final class KwikServer implements AutoCloseable {
         try {
             return nanos < 0 ? f.get() : f.get(nanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            f.cancel(false);
-            throw new KwikTimeoutException(ErrorCode.TIMEOUT, "no session within " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms");
+            if (f.cancel(false) || f.isCompletedExceptionally()) {
+                throw new KwikTimeoutException(ErrorCode.TIMEOUT, "no session within " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms");
+            }
+            return f.join();
         } catch (ExecutionException e) {
             throw KwikClient.rethrow(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            f.cancel(false);
-            throw new KwikException(ErrorCode.TIMEOUT, "interrupted while accepting");
+            if (f.cancel(false) || f.isCompletedExceptionally()) {
+                throw new KwikException(ErrorCode.TIMEOUT, "interrupted while accepting");
+            }
+            return f.join();
         }
     }
 
