@@ -44,6 +44,36 @@ class DialFailureTest {
     }
 
     @Test
+    void withoutTrustSettingsOnlyTheJdkTrustStoreIsTrustedSoASelfSignedServerIsRefused() {
+        try (Loopback lo = new Loopback();
+             KwikClient defaults = KwikClient.builder().build()) {
+            assertThatThrownBy(() -> defaults.dial(lo.address()))
+                    .isInstanceOf(KwikException.class)
+                    .extracting(e -> ((KwikException) e).code()).isEqualTo(ErrorCode.TLS_HANDSHAKE_FAILED);
+            assertThat(lo.server.sessions()).isEmpty();
+        }
+    }
+
+    @Test
+    void trustAllAcceptsAnyCertificateAndHostButWarnsThatItIsForDevelopmentOnly() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(KwikClient.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        logger.addAppender(seen);
+        try (Loopback lo = new Loopback();
+             KwikClient anything = KwikClient.builder().trustAll().build()) {
+            assertThat(seen.list).anySatisfy(e -> {
+                assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+                assertThat(e.getFormattedMessage()).contains("trust-all").contains("never use this in production");
+            });
+            // Dialled by IP, with a certificate for localhost nobody trusts: accepted all the same.
+            assertThat(anything.dial("127.0.0.1:" + lo.server.localAddress().getPort()).isOpen()).isTrue();
+        } finally {
+            logger.detachAppender(seen);
+        }
+    }
+
+    @Test
     void certificateForAnotherHostNameFailsTheHandshake() {
         try (Loopback lo = new Loopback()) {
             // The certificate names localhost; dialling by IP must not pass host-name verification.
