@@ -39,6 +39,7 @@ class HostileClientTest {
     static final long STREAM_WINDOW = 64 << 10;
     static final long SESSION_WINDOW = 256 << 10;
     static final int MAX_STREAMS = 16;
+    static final int RAW_LIMIT = 1024;
     static final byte[] ABC = "abc".getBytes(StandardCharsets.US_ASCII);
 
     static SelfSignedCertificate cert;
@@ -53,6 +54,7 @@ class HostileClientTest {
         server = KwikServer.builder().bind(new InetSocketAddress("127.0.0.1", 0))
                 .certificate(cert.certificate(), cert.privateKey())
                 .streamWindow(STREAM_WINDOW).sessionWindow(SESSION_WINDOW).maxConcurrentStreams(MAX_STREAMS)
+                .maxRawMessageBytes(RAW_LIMIT)
                 .build().start();
         client = KwikClient.builder().trustCertificate(cert.certificate()).build();
         bystander = client.dial("localhost:" + server.localAddress().getPort());
@@ -197,6 +199,38 @@ class HostileClientTest {
             assertThat(bystanderOnServer.allPaths()).hasSize(1);
         }
         bystanderStillWorks();
+    }
+
+    @Test
+    void rawMessagesAboveTheLimitOrBeyondTheQueueAreDroppedAndTheSessionCarriesOn() throws Exception {
+        try (RawPeer peer = RawPeer.client(server.localAddress())) {
+            peer.hello(RawPeer.GENEROUS);
+            KwikServerSession victim = server.accept(T);
+            byte[] big = new byte[RAW_LIMIT + 1];
+            peer.send(b -> Frames.raw(b, 0, big, 0, big.length));
+            for (int i = 0; i < 300; i++) {
+                peer.send(b -> Frames.raw(b, 0, ABC, 0, 3));
+            }
+            peer.send(b -> Frames.stream(b, 0, 0, false, true, ABC, 0, 3));
+            assertThat(victim.acceptStream(T).readMessage(T)).isEqualTo(ABC);
+            int queued = 0;
+            dev.kwik.RawMessage m;
+            while ((m = poll(victim)) != null) {
+                assertThat(m.data()).isEqualTo(ABC);
+                queued++;
+            }
+            assertThat(queued).as("raw messages kept for an application that does not read them").isEqualTo(256);
+            assertThat(victim.isOpen()).isTrue();
+        }
+        bystanderStillWorks();
+    }
+
+    private static dev.kwik.RawMessage poll(KwikServerSession s) {
+        try {
+            return s.receiveRaw(Duration.ofMillis(100));
+        } catch (KwikTimeoutException e) {
+            return null;
+        }
     }
 
     @Test

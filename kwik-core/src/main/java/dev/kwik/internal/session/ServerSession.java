@@ -307,6 +307,15 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
 
     @Override
     void onRaw(Path from, long sourcePathId, ByteBuf data) {
+        if (data.readableBytes() > ctx.maxRawBytes()) {
+            // Another server wrote it (the client only relays), so this session is not at fault: drop, say so once.
+            if (!rawOverflowLogged) {
+                rawOverflowLogged = true;
+                log.warn("session={} event=raw-dropped bytes={} limit={} note=raw message above maxRawMessageBytes",
+                        idHex, data.readableBytes(), ctx.maxRawBytes());
+            }
+            return;
+        }
         byte[] b = new byte[data.readableBytes()];
         data.readBytes(b);
         if (!raws.offer(new RawMessage(sourcePathId, b))) {
