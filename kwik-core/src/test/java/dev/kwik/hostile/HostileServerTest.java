@@ -157,6 +157,23 @@ class HostileServerTest {
         assertThat(session.isOpen()).isTrue();
     }
 
+    @Test
+    void dataFloodBeforeHelloOkFailsTheDialInsteadOfBeingBuffered() throws Exception {
+        try (RawPeer flooder = RawPeer.server(cert)) {
+            CompletableFuture<KwikSession> dialed = client.dialAsync("localhost:" + flooder.localAddress().getPort());
+            flooder.await("HELLO", T);
+            byte[] block = new byte[60 << 10];
+            io.netty.handler.codec.quic.QuicStreamChannel channel = flooder.sendOnNewChannel(b ->
+                    Frames.stream(b, 1, 0, false, false, block, 0, block.length));
+            for (int i = 1; i < 80; i++) {
+                long offset = (long) i * block.length;
+                flooder.sendOn(channel, b -> Frames.stream(b, 1, offset, false, false, block, 0, block.length));
+            }
+            assertThat(flooder.awaitClose(T)).isEqualTo(ErrorCode.PROTOCOL_VIOLATION);
+            assertThatThrownBy(() -> dialed.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(KwikException.class);
+        }
+    }
+
     private KwikSession anotherSession() throws Exception {
         RawPeer other = RawPeer.server(cert);
         CompletableFuture<KwikSession> dialed = client.dialAsync("localhost:" + other.localAddress().getPort());

@@ -66,7 +66,10 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
     private final long createdAtMillis = System.currentTimeMillis();
     private final java.util.List<java.util.concurrent.CompletableFuture<Void>> drainWaiters = new java.util.ArrayList<>();
     private static final int MAX_EARLY_PACKETS = 1024;
+    /** Bytes of data-channel packets a client holds while HELLO_OK is still on its way (a server can only overtake it by a flight or two). */
+    private static final int MAX_EARLY_BYTES = 4 << 20;
     private java.util.ArrayDeque<ByteBuf> earlyData;
+    private long earlyBytes;
     private volatile PathOwner owner;
     private long nextPn;
     private boolean controlDirty;
@@ -298,9 +301,11 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
             return;
         }
         if (!fromControl && state == PathState.CONNECTING) {
-            if (earlyData == null || earlyData.size() >= MAX_EARLY_PACKETS) {
-                protocolError(ErrorCode.PROTOCOL_VIOLATION, "data before the session was established");
+            if (earlyData == null || earlyData.size() >= MAX_EARLY_PACKETS || earlyBytes + body.readableBytes() > MAX_EARLY_BYTES) {
+                protocolError(ErrorCode.PROTOCOL_VIOLATION, "data before the session was established"
+                        + (earlyData == null ? "" : " (more than " + MAX_EARLY_PACKETS + " packets or " + MAX_EARLY_BYTES + " bytes)"));
             } else {
+                earlyBytes += body.readableBytes();
                 earlyData.add(body.retain());
             }
             return;
