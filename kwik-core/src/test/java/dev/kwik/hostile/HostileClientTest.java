@@ -67,34 +67,27 @@ class HostileClientTest {
         server.close();
     }
 
-    interface Attack {
-        void run(RawPeer peer) throws Exception;
-    }
-
-    record Case(Attack attack, ErrorCode expected) {
-    }
-
-    static Stream<Named<Case>> afterHello() {
+    static Stream<Named<Attack>> afterHello() {
         return Stream.of(
-                Named.of("packet length above the limit", new Case(p -> {
+                Attack.named("packet length above the limit", p -> {
                     io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.buffer();
                     VarInt.write(b, Frames.MAX_PACKET_SIZE + 1);
                     b.writeZero(64);
                     p.sendRawBytes(io.netty.buffer.ByteBufUtil.getBytes(b));
-                }, ErrorCode.PACKET_TOO_LARGE)),
-                Named.of("empty packet", new Case(p -> p.sendRawBytes(new byte[] {0}), ErrorCode.FRAME_ENCODING_ERROR)),
-                Named.of("unknown frame type", new Case(p -> p.send(b -> VarInt.write(b, 0x3f)), ErrorCode.UNKNOWN_FRAME)),
-                Named.of("truncated STREAM frame", new Case(p -> p.send(b -> b.writeByte(0x10).writeByte(0)),
-                        ErrorCode.FRAME_ENCODING_ERROR)),
-                Named.of("STREAM past the stream credit", new Case(p -> p.send(b ->
-                        Frames.stream(b, 0, STREAM_WINDOW - 1, false, true, ABC, 0, 3)), ErrorCode.FLOW_CONTROL_ERROR)),
-                Named.of("STREAM past the session credit", new Case(p -> {
+                }, ErrorCode.PACKET_TOO_LARGE),
+                Attack.named("empty packet", p -> p.sendRawBytes(new byte[] {0}), ErrorCode.FRAME_ENCODING_ERROR),
+                Attack.named("unknown frame type", p -> p.send(b -> VarInt.write(b, 0x3f)), ErrorCode.UNKNOWN_FRAME),
+                Attack.named("truncated STREAM frame", p -> p.send(b -> b.writeByte(0x10).writeByte(0)),
+                        ErrorCode.FRAME_ENCODING_ERROR),
+                Attack.named("STREAM past the stream credit", p -> p.send(b ->
+                        Frames.stream(b, 0, STREAM_WINDOW - 1, false, true, ABC, 0, 3)), ErrorCode.FLOW_CONTROL_ERROR),
+                Attack.named("STREAM past the session credit", p -> {
                     for (int s = 0; s <= SESSION_WINDOW / STREAM_WINDOW; s++) {
                         long id = 4L * s;
                         p.send(b -> Frames.stream(b, id, STREAM_WINDOW - 3, false, true, ABC, 0, 3));
                     }
-                }, ErrorCode.FLOW_CONTROL_ERROR)),
-                Named.of("one-byte fragments with gaps past the session's piece budget", new Case(p -> {
+                }, ErrorCode.FLOW_CONTROL_ERROR),
+                Attack.named("one-byte fragments with gaps past the session's piece budget", p -> {
                     for (int k = 0; k < 10; k++) {
                         int base = k * 1000;
                         p.send(b -> {
@@ -103,52 +96,52 @@ class HostileClientTest {
                             }
                         });
                     }
-                }, ErrorCode.FLOW_CONTROL_ERROR)),
-                Named.of("conflicting bytes at an offset already received", new Case(p -> {
+                }, ErrorCode.FLOW_CONTROL_ERROR),
+                Attack.named("conflicting bytes at an offset already received", p -> {
                     p.send(b -> Frames.stream(b, 0, 0, false, false, ABC, 0, 3));
                     p.send(b -> Frames.stream(b, 0, 1, false, true, "xy".getBytes(), 0, 2));
-                }, ErrorCode.PROTOCOL_VIOLATION)),
-                Named.of("data after FIN", new Case(p -> {
+                }, ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("data after FIN", p -> {
                     p.send(b -> Frames.stream(b, 0, 0, true, true, ABC, 0, 3));
                     p.send(b -> Frames.stream(b, 0, 3, false, true, ABC, 0, 3));
-                }, ErrorCode.FINAL_SIZE_ERROR)),
-                Named.of("final size changed", new Case(p -> {
+                }, ErrorCode.FINAL_SIZE_ERROR),
+                Attack.named("final size changed", p -> {
                     p.send(b -> Frames.stream(b, 0, 0, true, true, ABC, 0, 3));
                     p.send(b -> Frames.stream(b, 0, 0, true, true, ABC, 0, 2));
-                }, ErrorCode.FINAL_SIZE_ERROR)),
-                Named.of("RESET_STREAM below the bytes received", new Case(p -> {
+                }, ErrorCode.FINAL_SIZE_ERROR),
+                Attack.named("RESET_STREAM below the bytes received", p -> {
                     p.send(b -> Frames.stream(b, 0, 0, false, true, ABC, 0, 3));
                     p.send(b -> Frames.resetStream(b, 0, 7, 1));
-                }, ErrorCode.FINAL_SIZE_ERROR)),
-                Named.of("stream id of the server's own bidirectional type", new Case(p -> p.send(b ->
-                        Frames.stream(b, 1, 0, false, true, ABC, 0, 3)), ErrorCode.STREAM_STATE_ERROR)),
-                Named.of("stream id of the server's own unidirectional type", new Case(p -> p.send(b ->
-                        Frames.stream(b, 3, 0, false, true, ABC, 0, 3)), ErrorCode.STREAM_STATE_ERROR)),
-                Named.of("stream beyond MAX_STREAMS", new Case(p -> p.send(b ->
-                        Frames.stream(b, 4L * MAX_STREAMS, 0, false, true, ABC, 0, 3)), ErrorCode.STREAM_LIMIT_ERROR)),
-                Named.of("STOP_SENDING for a server stream never opened", new Case(p -> p.send(b ->
-                        Frames.stopSending(b, 1, 7)), ErrorCode.STREAM_STATE_ERROR)),
-                Named.of("ACK for a packet never sent", new Case(p -> p.send(b ->
-                        Frames.ack(b, new long[] {1_000_000, 1_000_000}, 1)), ErrorCode.PROTOCOL_VIOLATION)),
-                Named.of("HELLO twice", new Case(p -> p.send(b ->
+                }, ErrorCode.FINAL_SIZE_ERROR),
+                Attack.named("stream id of the server's own bidirectional type", p -> p.send(b ->
+                        Frames.stream(b, 1, 0, false, true, ABC, 0, 3)), ErrorCode.STREAM_STATE_ERROR),
+                Attack.named("stream id of the server's own unidirectional type", p -> p.send(b ->
+                        Frames.stream(b, 3, 0, false, true, ABC, 0, 3)), ErrorCode.STREAM_STATE_ERROR),
+                Attack.named("stream beyond MAX_STREAMS", p -> p.send(b ->
+                        Frames.stream(b, 4L * MAX_STREAMS, 0, false, true, ABC, 0, 3)), ErrorCode.STREAM_LIMIT_ERROR),
+                Attack.named("STOP_SENDING for a server stream never opened", p -> p.send(b ->
+                        Frames.stopSending(b, 1, 7)), ErrorCode.STREAM_STATE_ERROR),
+                Attack.named("ACK for a packet never sent", p -> p.send(b ->
+                        Frames.ack(b, new long[] {1_000_000, 1_000_000}, 1)), ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("HELLO twice", p -> p.send(b ->
                         Frames.hello(b, new Hello(1, new byte[0], new byte[0], new byte[0], RawPeer.GENEROUS))),
-                        ErrorCode.PROTOCOL_VIOLATION)),
-                Named.of("HELLO_OK from a client", new Case(p -> p.send(b -> Frames.helloOk(b,
-                        new dev.kwik.internal.wire.HelloOk(1, new byte[16], 0, 0, RawPeer.GENEROUS))), ErrorCode.PROTOCOL_VIOLATION)),
-                Named.of("ADD_PATH from a client", new Case(p -> p.send(b ->
-                        Frames.addPath(b, 5, "127.0.0.1", 9, new byte[8])), ErrorCode.PROTOCOL_VIOLATION)),
-                Named.of("PATH_STATUS for a path the session does not have", new Case(p -> p.send(b ->
-                        Frames.pathStatus(b, 99, 3, 0, new long[0], 0)), ErrorCode.PROTOCOL_VIOLATION)));
+                        ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("HELLO_OK from a client", p -> p.send(b -> Frames.helloOk(b,
+                        new dev.kwik.internal.wire.HelloOk(1, new byte[16], 0, 0, RawPeer.GENEROUS))), ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("ADD_PATH from a client", p -> p.send(b ->
+                        Frames.addPath(b, 5, "127.0.0.1", 9, new byte[8])), ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("PATH_STATUS for a path the session does not have", p -> p.send(b ->
+                        Frames.pathStatus(b, 99, 3, 0, new long[0], 0)), ErrorCode.PROTOCOL_VIOLATION));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("afterHello")
-    void ruleBrokenAfterHelloClosesThatSessionWithItsCode(Case c) throws Exception {
+    void ruleBrokenAfterHelloClosesThatSessionWithItsCode(Attack c) throws Exception {
         int before = server.sessions().size();
         try (RawPeer peer = RawPeer.client(server.localAddress())) {
             peer.hello(RawPeer.GENEROUS);
             KwikServerSession victim = server.accept(T);
-            c.attack().run(peer);
+            c.step().run(peer);
             assertThat(peer.awaitClose(T)).isEqualTo(c.expected());
             assertNothingDelivered(victim);
         }
@@ -156,30 +149,30 @@ class HostileClientTest {
         assertThat(server.sessions()).hasSizeLessThanOrEqualTo(before);
     }
 
-    static Stream<Named<Case>> beforeHello() {
+    static Stream<Named<Attack>> beforeHello() {
         return Stream.of(
-                Named.of("STREAM before HELLO", new Case(p -> p.send(b ->
-                        Frames.stream(b, 0, 0, false, true, ABC, 0, 3)), ErrorCode.PROTOCOL_VIOLATION)),
-                Named.of("unsupported version", new Case(p -> p.send(b ->
+                Attack.named("STREAM before HELLO", p -> p.send(b ->
+                        Frames.stream(b, 0, 0, false, true, ABC, 0, 3)), ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("unsupported version", p -> p.send(b ->
                         Frames.hello(b, new Hello(99, new byte[0], new byte[0], new byte[0], RawPeer.GENEROUS))),
-                        ErrorCode.VERSION_MISMATCH)),
-                Named.of("HELLO with a forged ticket", new Case(p -> p.send(b ->
+                        ErrorCode.VERSION_MISMATCH),
+                Attack.named("HELLO with a forged ticket", p -> p.send(b ->
                         Frames.hello(b, new Hello(1, new byte[0], new byte[16], new byte[90], RawPeer.GENEROUS))),
-                        ErrorCode.TICKET_FORGED)),
-                Named.of("HELLO with an oversized credential field", new Case(p -> p.send(b -> {
+                        ErrorCode.TICKET_FORGED),
+                Attack.named("HELLO with an oversized credential field", p -> p.send(b -> {
                     VarInt.write(b, 0x20);
                     VarInt.write(b, 1);
                     VarInt.write(b, 5000);
                     b.writeZero(5000);
-                }), ErrorCode.FRAME_ENCODING_ERROR)));
+                }), ErrorCode.FRAME_ENCODING_ERROR));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("beforeHello")
-    void ruleBrokenBeforeHelloRefusesThePath(Case c) throws Exception {
+    void ruleBrokenBeforeHelloRefusesThePath(Attack c) throws Exception {
         int before = server.sessions().size();
         try (RawPeer peer = RawPeer.client(server.localAddress())) {
-            c.attack().run(peer);
+            c.step().run(peer);
             assertThat(peer.awaitClose(T)).isEqualTo(c.expected());
             assertThat(peer.drain()).noneMatch(f -> f.type().equals("HELLO_OK"));
         }

@@ -73,44 +73,37 @@ class HostileServerTest {
         server.close();
     }
 
-    interface Attack {
-        void run(RawPeer server) throws Exception;
-    }
-
-    record Case(Attack attack, ErrorCode expected) {
-    }
-
-    static Stream<Named<Case>> attacks() {
+    static Stream<Named<Attack>> attacks() {
         return Stream.of(
-                Named.of("server writes into a client-initiated stream the client never opened", new Case(s -> s.send(b ->
-                        Frames.stream(b, 0, 0, false, true, ABC, 0, 3)), ErrorCode.STREAM_STATE_ERROR)),
-                Named.of("server writes into a client unidirectional stream", new Case(s -> s.send(b ->
-                        Frames.stream(b, 2, 0, false, true, ABC, 0, 3)), ErrorCode.STREAM_STATE_ERROR)),
-                Named.of("data after FIN", new Case(s -> {
+                Attack.named("server writes into a client-initiated stream the client never opened", s -> s.send(b ->
+                        Frames.stream(b, 0, 0, false, true, ABC, 0, 3)), ErrorCode.STREAM_STATE_ERROR),
+                Attack.named("server writes into a client unidirectional stream", s -> s.send(b ->
+                        Frames.stream(b, 2, 0, false, true, ABC, 0, 3)), ErrorCode.STREAM_STATE_ERROR),
+                Attack.named("data after FIN", s -> {
                     s.send(b -> Frames.stream(b, 1, 0, true, true, ABC, 0, 3));
                     s.send(b -> Frames.stream(b, 1, 3, false, true, ABC, 0, 3));
-                }, ErrorCode.FINAL_SIZE_ERROR)),
-                Named.of("conflicting bytes at an offset already received", new Case(s -> {
+                }, ErrorCode.FINAL_SIZE_ERROR),
+                Attack.named("conflicting bytes at an offset already received", s -> {
                     s.send(b -> Frames.stream(b, 1, 0, false, false, ABC, 0, 3));
                     s.send(b -> Frames.stream(b, 1, 0, false, true, "abd".getBytes(), 0, 3));
-                }, ErrorCode.PROTOCOL_VIOLATION)),
-                Named.of("ACK for a packet never sent", new Case(s -> s.send(b ->
-                        Frames.ack(b, new long[] {1_000_000, 999_000}, 1)), ErrorCode.PROTOCOL_VIOLATION)),
-                Named.of("HELLO_OK twice", new Case(s -> s.send(b ->
-                        Frames.helloOk(b, new HelloOk(1, SESSION_ID, 0, 0, RawPeer.GENEROUS))), ErrorCode.PROTOCOL_VIOLATION)),
-                Named.of("HELLO from a server", new Case(s -> s.send(b ->
+                }, ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("ACK for a packet never sent", s -> s.send(b ->
+                        Frames.ack(b, new long[] {1_000_000, 999_000}, 1)), ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("HELLO_OK twice", s -> s.send(b ->
+                        Frames.helloOk(b, new HelloOk(1, SESSION_ID, 0, 0, RawPeer.GENEROUS))), ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("HELLO from a server", s -> s.send(b ->
                         Frames.hello(b, new Hello(1, new byte[0], new byte[0], new byte[0], RawPeer.GENEROUS))),
-                        ErrorCode.PROTOCOL_VIOLATION)),
-                Named.of("PATH_STATUS from a server", new Case(s -> s.send(b ->
-                        Frames.pathStatus(b, 0, 3, 0, new long[0], 0)), ErrorCode.PROTOCOL_VIOLATION)),
-                Named.of("unknown frame type", new Case(s -> s.send(b -> b.writeByte(0x3e)), ErrorCode.UNKNOWN_FRAME)));
+                        ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("PATH_STATUS from a server", s -> s.send(b ->
+                        Frames.pathStatus(b, 0, 3, 0, new long[0], 0)), ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("unknown frame type", s -> s.send(b -> b.writeByte(0x3e)), ErrorCode.UNKNOWN_FRAME));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("attacks")
-    void ruleBrokenByTheServerClosesTheSessionWithItsCode(Case c) throws Exception {
+    void ruleBrokenByTheServerClosesTheSessionWithItsCode(Attack c) throws Exception {
         KwikSession bystander = anotherSession();
-        c.attack().run(server);
+        c.step().run(server);
         KwikException e = ((SessionCore) session).terminated().get(10, TimeUnit.SECONDS);
         assertThat(e.code()).isEqualTo(c.expected());
         assertThat(server.awaitClose(T)).isEqualTo(c.expected());
