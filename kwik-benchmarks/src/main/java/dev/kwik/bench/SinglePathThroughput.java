@@ -74,6 +74,16 @@ public final class SinglePathThroughput {
         System.out.printf("raw netty quic : median %.1f MB/s (min %.1f, max %.1f)%n", mr, Collections.min(raw), Collections.max(raw));
         System.out.printf("kwik single path: median %.1f MB/s (min %.1f, max %.1f)%n", mk, Collections.min(kwik), Collections.max(kwik));
         System.out.printf("ratio kwik/raw  : %.3f%n", mk / mr);
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            ratios.add(kwik.get(i) / raw.get(i));
+        }
+        Results out = new Results("single-path");
+        out.add("raw Netty QUIC, " + mib + " MiB", "MB/s", raw, null, 0);
+        out.add("KWIK single path, " + mib + " MiB", "MB/s", kwik, null, 0);
+        out.add("KWIK / raw (paired runs)", "", ratios, ">=", 0.95);
+        out.print();
+        out.write(java.nio.file.Path.of(System.getProperty("kwik.bench.out", "kwik-benchmarks/target/bench")));
         cert.delete();
     }
 

@@ -118,6 +118,7 @@ public final class ClientEndpoint implements PathJoiner {
                             return;
                         }
                         QuicPathConnection conn = new QuicPathConnection(q);
+                        conn.ownsSocket();
                         Path path = new Path(0, conn, handshake, config.streamsPerChannel());
                         path.bufferEarlyData();
                         conn.path(path);

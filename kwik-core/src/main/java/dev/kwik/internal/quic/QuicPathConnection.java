@@ -27,6 +27,9 @@ final class QuicPathConnection implements PathConnection {
     private volatile QuicStreamChannel control;
     private volatile Path path;
     private QuicConnectionCloseEvent closeEvent;
+    /** How long a client path's socket outlives its QUIC close. */
+    private static final long DRAIN_GRACE_MS = 1000;
+    private volatile boolean ownsSocket;
     /** Kept once known: a closed QUIC channel no longer reports its peer, and a path's history must. */
     private volatile InetSocketAddress remote;
 
@@ -96,11 +99,28 @@ final class QuicPathConnection implements PathConnection {
         channel.writeAndFlush(new DefaultQuicStreamFrame(Unpooled.EMPTY_BUFFER, true), channel.voidPromise());
     }
 
+    /**
+     * Marks this connection as the only one on its UDP socket (a client path): once closed, the socket may be
+     * closed too, which ends QUIC's draining period at once (RFC 9000 §10.2 allows it when no late packet can
+     * then draw a response).
+     */
+    void ownsSocket() {
+        ownsSocket = true;
+    }
+
     @Override
     public void close(ErrorCode code, String reason) {
         if (quic.isActive()) {
             int wire = code.wireValue();
             quic.close(true, wire, Unpooled.copiedBuffer(reason, StandardCharsets.UTF_8));
+        }
+        if (ownsSocket && quic.parent() != null) {
+            // quiche drains for 3 x PTO, and PTO grows with a lossy path's RTT variance: a dead path's connection
+            // (and its path, session and buffers) could linger for minutes. Give CONNECTION_CLOSE a moment to leave.
+            Channel socket = quic.parent();
+            socket.eventLoop().schedule(() -> {
+                socket.close();
+            }, DRAIN_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 

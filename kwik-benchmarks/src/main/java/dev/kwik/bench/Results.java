@@ -1,0 +1,86 @@
+package dev.kwik.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The figures of one benchmark, each a median with min and max and, where there is one, its goal; printed as a
+ * Markdown table and written as {@code <name>.json} and {@code <name>.md} for the suite's report
+ * ({@code scripts/bench.sh} joins them).
+ */
+final class Results {
+    record Figure(String name, String unit, double median, double min, double max, int runs, String op, double goal) {
+        Boolean met() {
+            if (op == null) {
+                return null;
+            }
+            return op.equals("<=") ? median <= goal : median >= goal;
+        }
+    }
+
+    private final String suite;
+    private final List<Figure> figures = new ArrayList<>();
+
+    Results(String suite) {
+        this.suite = suite;
+    }
+
+    void add(String name, String unit, List<Double> runs, String op, double goal) {
+        List<Double> s = new ArrayList<>(runs);
+        Collections.sort(s);
+        figures.add(new Figure(name, unit, ScaleBench.median(s), s.get(0), s.get(s.size() - 1), s.size(), op, goal));
+    }
+
+    void add(String name, String unit, double median, double min, double max, int runs, String op, double goal) {
+        figures.add(new Figure(name, unit, median, min, max, runs, op, goal));
+    }
+
+    String markdown() {
+        StringBuilder b = new StringBuilder();
+        b.append("| ").append(suite).append(" | median | min | max | runs | goal | met |\n|---|---|---|---|---|---|---|\n");
+        for (Figure f : figures) {
+            b.append(String.format(Locale.ROOT, "| %s | %s %s | %s | %s | %d | %s | %s |%n", f.name, num(f.median), f.unit,
+                    num(f.min), num(f.max), f.runs, f.op == null ? "" : f.op + " " + num(f.goal),
+                    f.met() == null ? "" : f.met() ? "yes" : "**no**"));
+        }
+        return b.toString();
+    }
+
+    String json() {
+        StringBuilder b = new StringBuilder("{\"suite\":\"").append(suite).append("\",\"date\":\"").append(LocalDate.now())
+                .append("\",\"java\":\"").append(System.getProperty("java.version")).append("\",\"cpus\":")
+                .append(Runtime.getRuntime().availableProcessors()).append(",\"figures\":[");
+        for (int i = 0; i < figures.size(); i++) {
+            Figure f = figures.get(i);
+            b.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
+                    "{\"name\":\"%s\",\"unit\":\"%s\",\"median\":%.3f,\"min\":%.3f,\"max\":%.3f,\"runs\":%d,\"goal\":%s,\"met\":%s}",
+                    f.name, f.unit, f.median, f.min, f.max, f.runs,
+                    f.op == null ? "null" : "\"" + f.op + " " + num(f.goal) + "\"", f.met()));
+        }
+        return b.append("]}\n").toString();
+    }
+
+    void print() {
+        System.out.print(markdown());
+    }
+
+    void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(suite + ".json"), json(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(suite + ".md"), markdown(), StandardCharsets.UTF_8);
+    }
+
+    static String num(double v) {
+        if (Math.abs(v) >= 1000 || v == Math.rint(v)) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.kwik.bench.micro;
+
+import dev.kwik.internal.wire.FrameDecoder;
+import dev.kwik.internal.wire.FrameVisitor;
+import dev.kwik.internal.wire.Frames;
+import dev.kwik.internal.wire.Hello;
+import dev.kwik.internal.wire.HelloOk;
+import dev.kwik.internal.wire.WireException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Per-frame cost of the wire codec on the hot path: encoding a STREAM frame (1 KiB of payload) and an ACK, and
+ * decoding a packet of each. Run with {@code -prof gc}: the hot frames should allocate nothing.
+ */
+@State(Scope.Thread)
+public class FrameCodecBench {
+    private final byte[] payload = new byte[1024];
+    private final FrameDecoder decoder = new FrameDecoder();
+    private final long[] ackRanges = {1000, 990, 980, 970, 960, 950, 940, 930};
+    private ByteBuf out;
+    private ByteBuf streamPacket;
+    private ByteBuf ackPacket;
+    private Sink sink;
+
+    @Setup(Level.Trial)
+    public void setUp(Blackhole bh) {
+        out = PooledByteBufAllocator.DEFAULT.directBuffer(4096);
+        streamPacket = PooledByteBufAllocator.DEFAULT.directBuffer(2048);
+        Frames.stream(streamPacket, 4, 1 << 20, false, true, payload, 0, payload.length);
+        ackPacket = PooledByteBufAllocator.DEFAULT.directBuffer(128);
+        Frames.ack(ackPacket, ackRanges, 4);
+        sink = new Sink(bh);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        out.release();
+        streamPacket.release();
+        ackPacket.release();
+    }
+
+    @Benchmark
+    public int encodeStream1KiB() {
+        out.clear();
+        Frames.stream(out, 4, 1 << 20, false, true, payload, 0, payload.length);
+        return out.writerIndex();
+    }
+
+    @Benchmark
+    public int encodeAck4Ranges() {
+        out.clear();
+        Frames.ack(out, ackRanges, 4);
+        return out.writerIndex();
+    }
+
+    @Benchmark
+    public boolean decodeStream1KiB() throws WireException {
+        return decoder.decode(streamPacket.duplicate(), sink);
+    }
+
+    @Benchmark
+    public boolean decodeAck4Ranges() throws WireException {
+        return decoder.decode(ackPacket.duplicate(), sink);
+    }
+
+    /** Consumes what the decoder hands out, so that nothing is optimised away. */
+    static final class Sink implements FrameVisitor {
+        private final Blackhole bh;
+
+        Sink(Blackhole bh) {
+            this.bh = bh;
+        }
+
+        public void onPing(long seq) {
+            bh.consume(seq);
+        }
+
+        public void onPong(long seq) {
+            bh.consume(seq);
+        }
+
+        public void onAck(long[] ranges, int rangeCount) {
+            bh.consume(ranges[2 * rangeCount - 1]);
+        }
+
+        public void onResetStream(long streamId, long code, long finalSize) {
+            bh.consume(finalSize);
+        }
+
+        public void onStopSending(long streamId, long code) {
+            bh.consume(code);
+        }
+
+        public void onMaxData(long max) {
+            bh.consume(max);
+        }
+
+        public void onMaxStreamData(long streamId, long max) {
+            bh.consume(max);
+        }
+
+        public void onMaxStreams(boolean bidi, long max) {
+            bh.consume(max);
+        }
+
+        public void onStream(long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) {
+            bh.consume(offset + data.readableBytes());
+        }
+
+        public void onHello(Hello h) {
+            bh.consume(h);
+        }
+
+        public void onHelloOk(HelloOk ok) {
+            bh.consume(ok);
+        }
+
+        public void onAddPath(long pathId, String host, int port, byte[] ticket) {
+            bh.consume(pathId);
+        }
+
+        public void onPathAdded(long pathId) {
+            bh.consume(pathId);
+        }
+
+        public void onPathFailed(long pathId, long code, String reason) {
+            bh.consume(reason);
+        }
+
+        public void onRemovePath(long pathId) {
+            bh.consume(pathId);
+        }
+
+        public void onPathStatus(long pathId, long state, long code, long[] ranges) {
+            bh.consume(ranges);
+        }
+
+        public void onRaw(long pathId, ByteBuf data) {
+            bh.consume(data.readableBytes());
+        }
+
+        public void onClose(long code, long applicationCode, String reason) {
+            bh.consume(reason);
+        }
+    }
+}
