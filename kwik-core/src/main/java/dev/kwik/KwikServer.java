@@ -215,7 +215,10 @@ public final class KwikServer implements AutoCloseable {
             return this;
         }
 
-        /** Most live paths per session (joins past it are refused with PATH_JOIN_REFUSED). Default 8. */
+        /**
+         * Most live paths per session (joins past it are refused with PATH_JOIN_REFUSED). Default 8. KWIK clients
+         * keep at most 16 paths open or joining per session whatever the server allows (see docs/SECURITY.md).
+         */
         public Builder maxPathsPerSession(int max) {
             this.maxPathsPerSession = (int) checkRange("maxPathsPerSession", max, 1, 64);
             return this;
