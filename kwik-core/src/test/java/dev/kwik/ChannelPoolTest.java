@@ -32,14 +32,14 @@ class ChannelPoolTest {
                 theirs.add(t);
             }
             int expected = 20 / perChannel;
-            TransferTest.waitUntil(() -> clientPath.dataChannels() == expected);
+            Conditions.waitUntil(() -> clientPath.dataChannels() == expected);
             for (int i = 0; i < 20; i++) {
                 mine.get(i).close();
                 theirs.get(i).close();
                 assertThat(theirs.get(i).readMessage(T)).isNull();
                 assertThat(mine.get(i).readMessage(T)).isNull();
             }
-            TransferTest.waitUntil(() -> clientPath.dataChannels() == 1);
+            Conditions.waitUntil(() -> clientPath.dataChannels() == 1);
             // The remaining channel still carries new streams.
             KwikStream again = p.client().openStream();
             again.write("more".getBytes());

@@ -99,7 +99,7 @@ class ChaosSoakTest {
                 heapAfterFirst = new long[] {usedHeapAfterGc(), threads()};
             }
         }
-        TransferTest.waitUntil(() -> primary.sessions().isEmpty() && client.openSessions() == 0);
+        Conditions.waitUntil(() -> primary.sessions().isEmpty() && client.openSessions() == 0);
         // Ended connections drain for a while (QUIC's 3 x PTO on the servers' shared sockets): memory is flat if it
         // comes back to the first transfer's level once they have.
         long flat = heapAfterFirst[0] + (64L << 20);

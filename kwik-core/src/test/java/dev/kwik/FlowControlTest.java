@@ -51,13 +51,13 @@ class FlowControlTest {
         }
         SessionCore server = (SessionCore) p.server();
         // Nobody reads: the session fills up to its window and the writers stay blocked.
-        TransferTest.waitUntil(() -> server.bufferedBytes() >= SESSION_WINDOW - STREAM_WINDOW);
+        Conditions.waitUntil(() -> server.bufferedBytes() >= SESSION_WINDOW - STREAM_WINDOW);
         for (int i = 0; i < 20; i++) {
             assertThat(server.bufferedBytes()).isLessThanOrEqualTo(SESSION_WINDOW);
             assertThat(writers).noneMatch(CompletableFuture::isDone);
         }
         List<KwikStream> accepted = new ArrayList<>();
-        TransferTest.waitUntil(() -> {
+        Conditions.waitUntil(() -> {
             KwikStream s;
             while (accepted.size() < streams && (s = tryAccept(p.server())) != null) {
                 accepted.add(s);
@@ -137,10 +137,7 @@ class FlowControlTest {
             packet.writeZero(40 << 10);
             hostile.sendStreamPacket(0, packet);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (victim.heldPieces().held() < frames && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Conditions.waitUntil(Duration.ofSeconds(60), () -> victim.heldPieces().held() >= frames);
         assertThat(victim.heldPieces().held()).as("fragments held by the server").isEqualTo(frames);
         long grew = directMemory() - before;
         // Pinning each packet would hold 1,200 x 40 KiB = 47 MiB; copies hold 1,200 one-byte buffers.

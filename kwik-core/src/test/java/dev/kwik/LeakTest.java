@@ -46,7 +46,7 @@ class LeakTest {
             churnStreams(p, 200, readers);
             Snapshot before = Snapshot.take();
             churnStreams(p, 10_000, readers);
-            TransferTest.waitUntil(() -> live(p.client()) == 0 && live(p.server()) == 0);
+            Conditions.waitUntil(() -> live(p.client()) == 0 && live(p.server()) == 0);
             Snapshot after = Snapshot.take();
             System.out.printf("10,000 streams: before %s, after %s%n", before, after);
             after.assertBackTo(before);
@@ -60,7 +60,7 @@ class LeakTest {
         churnSessions(20);
         Snapshot before = Snapshot.take();
         churnSessions(1_000);
-        TransferTest.waitUntil(() -> lo.server.sessions().isEmpty() && lo.client.openSessions() == 0);
+        Conditions.waitUntil(() -> lo.server.sessions().isEmpty() && lo.client.openSessions() == 0);
         Snapshot after = Snapshot.take();
         System.out.printf("1,000 sessions: before %s, after %s%n", before, after);
         after.assertBackTo(before);

@@ -86,7 +86,7 @@ class PathDeathTest {
             assertThat(server.activePaths().get(0).isDefault()).isTrue();
             assertThat(events).contains("0:ACTIVE->DEAD");
             Path clientPath0 = ((SessionCore) client).paths().get(0);
-            TransferTest.waitUntil(() -> clientPath0.state() == PathState.DEAD);
+            Conditions.waitUntil(() -> clientPath0.state() == PathState.DEAD);
             assertThat(client.isOpen()).isTrue();
             System.out.printf("path-death: longest stall after the cut %d ms (deadAfter 1000 ms, heartbeat 250 ms)%n",
                     TimeUnit.NANOSECONDS.toMillis(longestStall));

@@ -31,7 +31,7 @@ class ResourceLimitsTest {
                     .hasMessageContaining("3")
                     .extracting(e -> ((KwikException) e).code()).isEqualTo(ErrorCode.SERVER_BUSY);
             open.get(0).close();
-            TransferTest.waitUntil(() -> lo.server.sessions().size() < 3);
+            Conditions.waitUntil(() -> lo.server.sessions().size() < 3);
             assertThat(lo.client.dial(lo.address()).isOpen()).isTrue();
         } catch (InterruptedException e) {
             throw new AssertionError(e);
@@ -55,13 +55,13 @@ class ResourceLimitsTest {
                 }
                 greedy.add(onServer);
             }
-            TransferTest.waitUntil(() -> greedy.stream().allMatch(s -> s.bufferedBytes() == window));
+            Conditions.waitUntil(() -> greedy.stream().allMatch(s -> s.bufferedBytes() == window));
             long held = LeakTest.Snapshot.directInBuffers() - baseline;
             System.out.printf("%d sessions with full 1 MiB windows hold %d KiB of direct memory%n", peers, held >> 10);
             assertThat(held).as("direct memory for %d full windows of %d bytes", peers, window)
                     .isLessThanOrEqualTo(peers * (long) window * 3 / 2);
             lo.client.sessions().forEach(s -> s.close(0, "leaving"));
-            TransferTest.waitUntil(() -> lo.server.sessions().isEmpty());
+            Conditions.waitUntil(() -> lo.server.sessions().isEmpty());
             assertThat(LeakTest.Snapshot.directInBuffers()).as("direct memory once the peers left")
                     .isLessThanOrEqualTo(baseline + (4L << 20));
         }

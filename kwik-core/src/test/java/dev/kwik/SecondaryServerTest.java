@@ -240,7 +240,7 @@ class SecondaryServerTest {
             // Nobody reads yet: both writers fill their credit. Combined, that is twice the session window; each
             // server's own share is within it, so neither may be cut off, and the client holds one window per writer.
             dev.kwik.internal.session.SessionCore core = (dev.kwik.internal.session.SessionCore) session;
-            TransferTest.waitUntil(() -> core.bufferedBytes() == 2L * window);
+            Conditions.waitUntil(() -> core.bufferedBytes() == 2L * window);
             assertThat(session.isOpen()).isTrue();
             KwikStream own = session.acceptStream(T);
             assertThat(readAll(own, size)).isEqualTo(a);

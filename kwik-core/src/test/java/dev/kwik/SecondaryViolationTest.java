@@ -89,7 +89,7 @@ class SecondaryViolationTest {
         s.write("GET".getBytes(StandardCharsets.UTF_8));
         LogicalStream ls = (LogicalStream) s;
         // Hold the primary's bytes unread (and, for the final-size case, know the final size) before the secondary writes.
-        TransferTest.waitUntil(() -> ls.bufferedBytes() == good.length && (!pastEnd || ls.missingRanges().isEmpty()));
+        Conditions.waitUntil(() -> ls.bufferedBytes() == good.length && (!pastEnd || ls.missingRanges().isEmpty()));
         clientHasPrimaryBytes.complete(null);
 
         KwikException fate = secondaryFate.get(15, TimeUnit.SECONDS);

@@ -33,7 +33,7 @@ class ServerPathViewTest {
             assertThat(path.bytesReceived()).isGreaterThan(10_000);
             assertThat(path.packetsReceived()).isPositive();
             assertThat(path.packetsSent()).isPositive();
-            TransferTest.waitUntil(() -> !p.server().activePaths().get(0).smoothedRtt().isZero());
+            Conditions.waitUntil(() -> !p.server().activePaths().get(0).smoothedRtt().isZero());
             assertThat(p.server().deadPaths()).isEmpty();
             assertThat(path.weight()).isEqualTo(1);
             assertThat(path.isBackup()).isFalse();
@@ -43,7 +43,7 @@ class ServerPathViewTest {
             p.server().pathPreferences(0, 1, false);
 
             p.client().close(0, "done");
-            TransferTest.waitUntil(() -> p.server().activePaths().isEmpty());
+            Conditions.waitUntil(() -> p.server().activePaths().isEmpty());
             assertThat(p.server().allPaths()).hasSize(1);
             PathInfo closed = p.server().allPaths().get(0);
             assertThat(closed.state()).isEqualTo(PathState.CLOSED);
@@ -60,7 +60,7 @@ class ServerPathViewTest {
             KwikStream c = p.client().openStream();
             c.write(new byte[200_000]);
             assertThat(p.server().acceptStream(T).readMessage(T)).hasSize(200_000);
-            TransferTest.waitUntil(() -> p.server().activePaths().get(0).congestionWindow() > 0);
+            Conditions.waitUntil(() -> p.server().activePaths().get(0).congestionWindow() > 0);
             PathInfo path = p.server().activePaths().get(0);
             assertThat(path.packetsRetransmitted()).isNotNegative();
             assertThat(path.packetsLost()).isNotNegative();
@@ -72,7 +72,7 @@ class ServerPathViewTest {
         try (Loopback lo = new Loopback(s -> s.heartbeatInterval(Duration.ofMillis(20)), c -> { })) {
             Loopback.Pair p = lo.connect();
             assertThat(lo.client.sessions()).containsExactly(p.client());
-            TransferTest.waitUntil(() -> lo.client.paths(p.client()).get(0).congestionWindow() > 0);
+            Conditions.waitUntil(() -> lo.client.paths(p.client()).get(0).congestionWindow() > 0);
             PathInfo path = lo.client.paths(p.client()).get(0);
             assertThat(path.role()).isEqualTo(Role.PRIMARY);
             assertThat(path.isDefault()).isTrue();
@@ -85,7 +85,7 @@ class ServerPathViewTest {
                         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not belong");
             }
             p.client().close();
-            TransferTest.waitUntil(() -> lo.client.sessions().isEmpty());
+            Conditions.waitUntil(() -> lo.client.sessions().isEmpty());
         }
     }
 }

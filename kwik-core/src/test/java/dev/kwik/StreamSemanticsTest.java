@@ -165,7 +165,7 @@ class StreamSemanticsTest {
         });
         CompletableFuture<Throwable> clientReader = failureOf(() -> q.readMessage());
         KwikStream sw = p.server().acceptStream(T);
-        TransferTest.waitUntil(() -> ((dev.kwik.internal.stream.LogicalStream) sw).bufferedBytes() == 4096);
+        Conditions.waitUntil(() -> ((dev.kwik.internal.stream.LogicalStream) sw).bufferedBytes() == 4096);
         CompletableFuture<Throwable> accepter = failureOf(() -> p.server().acceptStream());
         p.client().close(9, "bye");
         assertThat(p.client().isOpen()).isFalse();
@@ -262,7 +262,7 @@ class StreamSemanticsTest {
         KwikStream unfinished = p.server().openStream();
         unfinished.write(new byte[]{42});
         p.server().close(); // lingers until the client acknowledged both streams' bytes
-        TransferTest.waitUntil(() -> !p.client().isOpen());
+        Conditions.waitUntil(() -> !p.client().isOpen());
 
         assertThat(c.readMessage(T)).containsExactly(10);
         assertThat(c.readMessage(T)).hasSize(300_000);

@@ -66,7 +66,7 @@ class TransferTest {
         assertThat(received.get(60, TimeUnit.SECONDS)).isEqualTo(sent.digest());
         // Every packet the client kept for retransmission was acknowledged and released.
         dev.kwik.internal.path.Path path = ((dev.kwik.internal.session.SessionCore) p.client()).paths().get(0);
-        waitUntil(() -> path.unackedPackets() == 0);
+        Conditions.waitUntil(() -> path.unackedPackets() == 0);
     }
 
     @Test
@@ -137,7 +137,7 @@ class TransferTest {
         c.close();
         KwikStream s = p.server().acceptStream(T);
         // Wait until everything is buffered so that a merging read would have the chance to merge.
-        waitUntil(() -> ((dev.kwik.internal.stream.LogicalStream) s).bufferedBytes() == 5 + 7 + 5 + 9);
+        Conditions.waitUntil(() -> ((dev.kwik.internal.stream.LogicalStream) s).bufferedBytes() == 5 + 7 + 5 + 9);
         byte[] buf = new byte[100];
         assertThat(s.read(buf, 0, buf.length)).isEqualTo(5);
         assertThat(s.read(buf, 0, buf.length)).isEqualTo(7);
@@ -157,16 +157,5 @@ class TransferTest {
         c.write(new byte[] {42});
         c.close();
         assertThat(got.get(30, TimeUnit.SECONDS)).isEqualTo(big);
-    }
-
-    static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.onSpinWait();
-            Thread.sleep(1);
-        }
     }
 }

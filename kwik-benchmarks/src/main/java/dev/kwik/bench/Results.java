@@ -35,7 +35,7 @@ final class Results {
     void add(String name, String unit, List<Double> runs, String op, double goal) {
         List<Double> s = new ArrayList<>(runs);
         Collections.sort(s);
-        figures.add(new Figure(name, unit, ScaleBench.median(s), s.get(0), s.get(s.size() - 1), s.size(), op, goal));
+        figures.add(new Figure(name, unit, median(s), s.get(0), s.get(s.size() - 1), s.size(), op, goal));
     }
 
     void add(String name, String unit, double median, double min, double max, int runs, String op, double goal) {
@@ -75,6 +75,13 @@ final class Results {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(suite + ".json"), json(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(suite + ".md"), markdown(), StandardCharsets.UTF_8);
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     static String num(double v) {

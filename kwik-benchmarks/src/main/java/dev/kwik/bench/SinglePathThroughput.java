@@ -69,8 +69,8 @@ public final class SinglePathThroughput {
             kwik.add(k);
             System.out.printf("run %d: raw %.1f MB/s, kwik %.1f MB/s%n", i + 1, r, k);
         }
-        double mr = median(raw);
-        double mk = median(kwik);
+        double mr = Results.median(raw);
+        double mk = Results.median(kwik);
         System.out.printf("raw netty quic : median %.1f MB/s (min %.1f, max %.1f)%n", mr, Collections.min(raw), Collections.max(raw));
         System.out.printf("kwik single path: median %.1f MB/s (min %.1f, max %.1f)%n", mk, Collections.min(kwik), Collections.max(kwik));
         System.out.printf("ratio kwik/raw  : %.3f%n", mk / mr);
@@ -85,13 +85,6 @@ public final class SinglePathThroughput {
         out.print();
         out.write(java.nio.file.Path.of(System.getProperty("kwik.bench.out", "kwik-benchmarks/target/bench")));
         cert.delete();
-    }
-
-    static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        Collections.sort(s);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     /** KWIK: client writes {@code total} bytes in 64 KiB messages on one stream; server reads to EOF. MB/s. */

@@ -1,5 +1,6 @@
 package dev.kwik.hostile;
 
+import dev.kwik.Conditions;
 import dev.kwik.ErrorCode;
 import dev.kwik.KwikClient;
 import dev.kwik.KwikException;
@@ -146,7 +147,7 @@ class HostileClientTest {
             assertNothingDelivered(victim);
         }
         bystanderStillWorks();
-        waitUntil(() -> !server.sessions().contains(victim));
+        Conditions.waitUntil(() -> !server.sessions().contains(victim));
     }
 
     static Stream<Named<Attack>> beforeHello() {
@@ -270,16 +271,6 @@ class HostileClientTest {
         }
         assertThat(read).allSatisfy(m -> assertThat(m).isEqualTo(ABC));
         assertThat(victim.isOpen()).isFalse();
-    }
-
-    static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + T.toSeconds() + " s");
-            }
-            Thread.sleep(5);
-        }
     }
 
     private static void bystanderStillWorks() {
