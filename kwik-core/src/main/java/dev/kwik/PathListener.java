@@ -14,7 +14,11 @@ public interface PathListener {
     default void pathAdded(KwikServerSession session, PathInfo path) {
     }
 
-    /** A path changed state, for example ACTIVE → DEAD. */
+    /**
+     * A path changed state: ACTIVE → DEGRADED when it has heard nothing for two heartbeat intervals (its
+     * unacknowledged stream data is then also sent on other paths), DEGRADED → ACTIVE when it hears again, and
+     * ACTIVE or DEGRADED → DEAD or CLOSED when it ends.
+     */
     default void pathStateChanged(KwikServerSession session, PathInfo path, PathState previous) {
     }
 

@@ -20,7 +20,11 @@ public interface SchedulablePath {
     /** Bytes handed to this path and not yet acknowledged by the peer. */
     long bytesInFlight();
 
-    /** Whether more bytes may be queued on this path now without building an unbounded queue. */
+    /**
+     * Whether this path has room: bytes in flight below twice its QUIC congestion window as last sampled (at
+     * least 64 KiB, at most 4 MiB). A path without room still takes bytes (the session caps each path at 4 MiB
+     * in flight), but they wait in its queue.
+     */
     boolean hasCapacity();
 
     /** Weight for the {@code weighted} scheduler (default 1). */

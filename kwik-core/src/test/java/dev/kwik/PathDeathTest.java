@@ -84,13 +84,74 @@ class PathDeathTest {
             assertThat(server.deadPaths()).extracting(PathInfo::pathId).containsExactly(0L);
             assertThat(server.activePaths()).extracting(PathInfo::pathId).containsExactly(1L);
             assertThat(server.activePaths().get(0).isDefault()).isTrue();
-            assertThat(events).contains("0:ACTIVE->DEAD");
+            assertThat(events).containsSubsequence("0:ACTIVE->DEGRADED", "0:DEGRADED->DEAD");
             Path clientPath0 = ((SessionCore) client).paths().get(0);
             Conditions.waitUntil(() -> clientPath0.state() == PathState.DEAD);
             assertThat(client.isOpen()).isTrue();
             System.out.printf("path-death: longest stall after the cut %d ms (deadAfter 1000 ms, heartbeat 250 ms)%n",
                     TimeUnit.NANOSECONDS.toMillis(longestStall));
             assertThat(Duration.ofNanos(longestStall)).isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    /**
+     * A silent path is DEGRADED after two heartbeats and its unacknowledged data goes out on the other path
+     * then, not when the path is declared DEAD: with deadAfter at 5 s, the reader stalls far less than 5 s.
+     */
+    @Test
+    void silentLinkFailsOverWhenDegradedLongBeforeItIsDead() throws Exception {
+        try (Loopback lo = new Loopback(s -> s.alsoBind(new InetSocketAddress("127.0.0.1", 0)).scheduler("round-robin")
+                .deadAfter(Duration.ofSeconds(5)), c -> c.deadAfter(Duration.ofSeconds(5)));
+             UdpRelay relay = new UdpRelay(lo.server.localAddresses().get(0))) {
+            KwikSession client = lo.client.dial("localhost:" + relay.port());
+            KwikServerSession server = lo.server.accept(T);
+            List<String> events = new CopyOnWriteArrayList<>();
+            server.addPathListener(new PathListener() {
+                @Override
+                public void pathStateChanged(KwikServerSession session, PathInfo path, PathState previous) {
+                    events.add(path.pathId() + ":" + previous + "->" + path.state());
+                }
+            });
+            server.addPath(new InetSocketAddress("localhost", lo.server.localAddresses().get(1).getPort())).get(10, TimeUnit.SECONDS);
+
+            int size = 16 << 20;
+            byte[] data = new byte[size];
+            new Random(5).nextBytes(data);
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                KwikStream s = server.openStream();
+                for (int off = 0; off < size; off += CHUNK) {
+                    s.write(data, off, CHUNK);
+                }
+                s.close();
+            });
+            KwikStream in = client.acceptStream(T);
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[CHUNK];
+            long got = 0;
+            long last = System.nanoTime();
+            long longestStall = 0;
+            boolean cut = false;
+            int n;
+            while ((n = in.read(buf, 0, buf.length, T)) >= 0) {
+                long now = System.nanoTime();
+                if (cut) {
+                    longestStall = Math.max(longestStall, now - last);
+                }
+                last = now;
+                d.update(buf, 0, n);
+                got += n;
+                if (!cut && got >= size / 4) {
+                    relay.cut();
+                    cut = true;
+                }
+            }
+            writer.get(30, TimeUnit.SECONDS);
+            assertThat(got).isEqualTo(size);
+            assertThat(d.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
+            assertThat(events).contains("0:ACTIVE->DEGRADED");
+            System.out.printf("path-degraded: longest stall after the cut %d ms (deadAfter 5000 ms, heartbeat 250 ms)%n",
+                    TimeUnit.NANOSECONDS.toMillis(longestStall));
+            assertThat(Duration.ofNanos(longestStall)).isLessThan(Duration.ofMillis(2500));
         }
     }
 }

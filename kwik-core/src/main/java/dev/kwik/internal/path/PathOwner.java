@@ -24,6 +24,18 @@ public abstract class PathOwner implements FrameVisitor {
         frames.forEach(ByteBuf::release);
     }
 
+    /** The path went ACTIVE → DEGRADED or back (not its end: see {@link #onPathClosed}). Event loop. */
+    public void onStateChanged(Path path, dev.kwik.PathState previous) {
+    }
+
+    /**
+     * Copies of the STREAM frames a DEGRADED path sent without acknowledgement; the path keeps its own. The
+     * owner sends them on another path or releases them. Event loop of the path.
+     */
+    public void onSuspectFrames(Path path, java.util.List<ByteBuf> frames) {
+        frames.forEach(ByteBuf::release);
+    }
+
     protected static WireException unexpected(int type) {
         return new WireException(ErrorCode.PROTOCOL_VIOLATION, "unexpected " + FrameType.name(type) + " frame");
     }

@@ -15,14 +15,18 @@ import java.util.function.Consumer;
  */
 final class SentPacketLog {
     private ByteBuf[] ring = new ByteBuf[256];
+    private boolean[] onData = new boolean[256];
     private long base;
     private int head;
     private int count;
     private int live;
     private long liveBytes;
 
-    /** Records packet {@code pn} (the next number after the last recorded); {@code frames} may be null. */
-    void add(long pn, ByteBuf frames) {
+    /**
+     * Records packet {@code pn} (the next number after the last recorded); {@code frames} may be null.
+     * {@code data}: sent on a data channel (STREAM frames only), as opposed to the control stream.
+     */
+    void add(long pn, ByteBuf frames, boolean data) {
         if (pn != base + count) {
             throw new IllegalStateException("packet numbers must be logged in order: " + pn + " after " + (base + count - 1));
         }
@@ -30,6 +34,7 @@ final class SentPacketLog {
             grow();
         }
         ring[(head + count) % ring.length] = frames;
+        onData[(head + count) % ring.length] = data;
         count++;
         if (frames != null) {
             live++;
@@ -74,6 +79,21 @@ final class SentPacketLog {
         liveBytes = 0;
     }
 
+    /**
+     * Hands a retained duplicate of the frames of every unacknowledged data-channel packet to {@code sink}, in
+     * packet-number order, and keeps them: for re-sending elsewhere while this path may still deliver them
+     * (STREAM frames only, which the receiver deduplicates by offset; control frames such as RAW are not).
+     */
+    void copyData(Consumer<ByteBuf> sink) {
+        for (int i = 0; i < count; i++) {
+            int idx = (head + i) % ring.length;
+            ByteBuf b = ring[idx];
+            if (b != null && onData[idx]) {
+                sink.accept(b.retainedDuplicate());
+            }
+        }
+    }
+
     /** Packets sent and not yet acknowledged that carry retransmittable frames. */
     int unacked() {
         return live;
@@ -93,10 +113,13 @@ final class SentPacketLog {
 
     private void grow() {
         ByteBuf[] n = new ByteBuf[ring.length * 2];
+        boolean[] d = new boolean[ring.length * 2];
         for (int i = 0; i < count; i++) {
             n[i] = ring[(head + i) % ring.length];
+            d[i] = onData[(head + i) % ring.length];
         }
         ring = n;
+        onData = d;
         head = 0;
     }
 }

@@ -29,6 +29,16 @@ final class PathBinding extends PathOwner {
     }
 
     @Override
+    public void onStateChanged(Path p, dev.kwik.PathState previous) {
+        session.pathStateChanged(p, previous);
+    }
+
+    @Override
+    public void onSuspectFrames(Path p, List<ByteBuf> frames) {
+        session.resend(p, frames);
+    }
+
+    @Override
     public void onResetStream(long streamId, long code, long finalSize) throws WireException {
         session.onResetStream(path, streamId, code, finalSize);
     }

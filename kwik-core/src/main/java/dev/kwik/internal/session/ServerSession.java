@@ -121,13 +121,25 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     }
 
     @Override
+    protected void onPathStateChanged(Path path, PathState previous) {
+        for (PathRecord rec : records) {
+            if (rec.local == path) {
+                PathInfo info = rec.info(defaultPath);
+                fire(l -> l.pathStateChanged(this, info, previous));
+                return;
+            }
+        }
+    }
+
+    @Override
     protected void onPathEnded(Path path, ErrorCode code, String reason, boolean byPeer) {
         PathRecord rec = records.stream().filter(r -> r.local == path).findFirst().orElse(null);
         if (rec == null) {
             return;
         }
         PathInfo info = rec.info(defaultPath);
-        fire(l -> l.pathStateChanged(this, info, PathState.ACTIVE));
+        PathState before = path.stateBeforeEnd() == PathState.DEGRADED ? PathState.DEGRADED : PathState.ACTIVE;
+        fire(l -> l.pathStateChanged(this, info, before));
         CompletableFuture<PathInfo> removal = removals.remove(rec.id);
         if (removal != null) {
             fire(l -> l.pathRemoved(this, info));

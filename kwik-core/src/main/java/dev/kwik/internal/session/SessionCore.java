@@ -114,8 +114,9 @@ public abstract class SessionCore implements StreamHost, KwikSession {
     }
 
     /**
-     * Picks a path for a packet among live data paths accepted by {@code filter}: non-backup paths with capacity,
-     * else any live non-backup path, else backup paths. Null when none is alive.
+     * Picks a path for a packet among live data paths accepted by {@code filter}: ACTIVE non-backup paths below
+     * the hard in-flight cap ({@link Path#belowHardCap}), else any ACTIVE non-backup path, else ACTIVE backup paths, else DEGRADED ones (silent for a
+     * while, maybe dying). Null when none is alive.
      */
     protected Path pick(java.util.function.Predicate<Path> filter, int bytes) {
         // Per packet: with one eligible path (the common case) decide without allocating.
@@ -133,20 +134,24 @@ public abstract class SessionCore implements StreamHost, KwikSession {
         List<Path> withCapacity = new java.util.ArrayList<>(4);
         List<Path> alive = new java.util.ArrayList<>(4);
         List<Path> backups = new java.util.ArrayList<>(2);
+        List<Path> degraded = new java.util.ArrayList<>(2);
         for (Path p : paths) {
             if (!p.isAlive() || !filter.test(p)) {
                 continue;
             }
-            if (p.isBackup()) {
+            if (!p.isActive()) {
+                degraded.add(p);
+            } else if (p.isBackup()) {
                 backups.add(p);
             } else {
                 alive.add(p);
-                if (p.hasCapacity()) {
+                if (p.belowHardCap()) {
                     withCapacity.add(p);
                 }
             }
         }
-        List<Path> candidates = !withCapacity.isEmpty() ? withCapacity : !alive.isEmpty() ? alive : backups;
+        List<Path> candidates = !withCapacity.isEmpty() ? withCapacity : !alive.isEmpty() ? alive
+                : !backups.isEmpty() ? backups : degraded;
         if (candidates.isEmpty()) {
             return null;
         }
@@ -307,8 +312,9 @@ public abstract class SessionCore implements StreamHost, KwikSession {
     @Override
     public void sendControlPacket(ByteBuf packet) {
         Path p = defaultPath;
-        if (p == null || !p.isAlive()) {
-            p = pick(this::carriesData, packet.readableBytes());
+        if (p == null || !p.isActive()) {
+            Path other = pick(this::carriesData, packet.readableBytes());
+            p = other != null || p == null || !p.isAlive() ? other : p;
         }
         if (p == null) {
             packet.release();
@@ -369,6 +375,31 @@ public abstract class SessionCore implements StreamHost, KwikSession {
             ErrorCode c = code == ErrorCode.NO_ERROR ? ErrorCode.SESSION_CLOSED : code;
             terminate(new KwikSessionClosedException(c, byPeer, 0, "session " + idHex + " lost its last path: " + c + ": " + reason));
         }
+    }
+
+    /**
+     * A live path went ACTIVE → DEGRADED or back. Going DEGRADED, this side announces its flow-control credit
+     * again on the other paths (MAX_DATA to every writer, MAX_STREAM_DATA for every stream it receives on):
+     * credit sent on the silent path may never arrive, and a writer without credit would wait for the path's
+     * death (the silent path's own STREAM data is re-sent by the path itself). Event loop of that path.
+     */
+    void pathStateChanged(Path path, dev.kwik.PathState previous) {
+        if (path.state() == dev.kwik.PathState.DEGRADED && isOpen()) {
+            long[] credit = flow.advertised();
+            for (int source = 0; source < credit.length; source++) {
+                ByteBuf p = newPacket(10);
+                Frames.maxData(p, credit[source]);
+                sendMaxData(source, p);
+            }
+            for (dev.kwik.internal.stream.LogicalStream s : streams.snapshot()) {
+                s.announceCredit();
+            }
+        }
+        onPathStateChanged(path, previous);
+    }
+
+    /** Hook: a live path went ACTIVE → DEGRADED or back. Event loop of that path. */
+    protected void onPathStateChanged(Path path, dev.kwik.PathState previous) {
     }
 
     /** Hook: a path ended and the session may still live. */

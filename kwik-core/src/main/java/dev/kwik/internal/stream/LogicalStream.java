@@ -206,6 +206,24 @@ public final class LogicalStream implements KwikStream {
         }
     }
 
+    /**
+     * Sends MAX_STREAM_DATA with the credit already advertised, if this side still receives: the earlier one may
+     * be stuck on a path that went silent (idempotent: the peer keeps the larger maximum).
+     */
+    public void announceCredit() {
+        lock.lock();
+        try {
+            if (closedCause != null || buffer.finalSize() >= 0) {
+                return;
+            }
+            ByteBuf p = host.newPacket(24);
+            Frames.maxStreamData(p, id, advertisedMax);
+            host.sendControlPacket(p);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void afterRead(int n) {
         if (closedCause != null) {
             if (buffer.isFinished()) {

@@ -100,6 +100,11 @@ public final class SessionFlowControl {
     }
 
     /** Wakes and fails every blocked writer. */
+    /** The credit last advertised to each source (index = source), for announcing it again. */
+    public synchronized long[] advertised() {
+        return advertisedMax.clone();
+    }
+
     public synchronized void close(KwikException cause) {
         if (closed == null) {
             closed = cause;

@@ -280,6 +280,16 @@ public final class StreamTable {
         }
     }
 
+    /** Every stream currently known, for a pass over all of them outside the table's lock. */
+    public List<LogicalStream> snapshot() {
+        lock.lock();
+        try {
+            return new ArrayList<>(streams.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Streams currently known (open in at least one direction). */
     public int size() {
         lock.lock();
