@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The benchmark suite: builds, runs every benchmark that can run here, and writes
 # kwik-benchmarks/target/bench/results.json (one object per suite) and results.md (their tables).
-# A part that cannot run says why; the rest still runs.
+# A part that cannot run says why; the rest still runs. The multi-host part (network namespaces, tc, iptables,
+# iperf3 under mptcpize) needs root; as root the script installs iperf3, mptcpize and iproute2 if missing.
 #
-#   scripts/bench.sh           full: medians of 5 runs (about 30 minutes)
+#   scripts/bench.sh           full: medians of 5 runs (about 40 minutes)
 #   scripts/bench.sh --quick   shorter runs for routine checks (under 5 minutes)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -34,10 +35,19 @@ else
   run micro "${java[@]}" dev.kwik.bench.MicroBench
 fi
 
-if [ "$(id -u)" != 0 ]; then
-  echo "== multi-host suites skipped: they need root (network namespaces, tc, iptables)"
+if [ "$(id -u)" = 0 ]; then
+  missing=""
+  for t in iperf3 mptcpize nstat; do command -v "$t" >/dev/null || missing="$missing $t"; done
+  if [ -n "$missing" ]; then
+    echo "== installing iperf3, mptcpize, iproute2 (missing:$missing)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q iperf3 mptcpize iproute2 >/dev/null 2>&1 \
+      || echo "   could not install them: the MPTCP comparison will say so"
+  fi
+fi
+if $quick; then
+  run multi-host "${java[@]}" dev.kwik.bench.NetBench --quick
 else
-  echo "== multi-host suites: not part of this script yet; run the netns profile (see docs/BENCHMARKS.md)"
+  run multi-host "${java[@]}" dev.kwik.bench.NetBench
 fi
 
 { echo "["; first=true; for f in "$out"/*.json; do

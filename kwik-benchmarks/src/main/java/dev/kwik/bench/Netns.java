@@ -8,11 +8,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Network namespaces and veth links for multi-host tests on one machine. Everything created is recorded and
- * removed by {@link #close()}, also when a test fails midway (and by a shutdown hook if the JVM dies first).
- * Addresses are private (10.201.x.0/24) and exist only inside these namespaces.
+ * removed by {@link #close()}, also when a run fails midway (and by a shutdown hook if the JVM is stopped first):
+ * processes started in the namespaces are killed, then the namespaces are deleted, which removes their veths,
+ * qdiscs and iptables rules. A namespace of the same name left by a killed run is deleted before it is
+ * created again. Addresses are private (10.201.x.0/24) and exist only inside these namespaces.
  */
 final class Netns implements AutoCloseable {
     private final List<String> namespaces = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
     private final Thread hook = new Thread(this::removeAll, "netns-cleanup");
 
     Netns() {
@@ -32,6 +35,11 @@ final class Netns implements AutoCloseable {
         } catch (IOException e) {
             return e.getMessage();
         }
+    }
+
+    /** A process to kill when the namespaces go. */
+    synchronized void track(Process p) {
+        processes.add(p);
     }
 
     void namespace(String name) throws IOException {
@@ -88,6 +96,18 @@ final class Netns implements AutoCloseable {
     }
 
     private synchronized void removeAll() {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        for (Process p : processes) {
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
         for (String ns : namespaces) {
             try {
                 sh("ip", "netns", "del", ns);

@@ -32,10 +32,13 @@ import java.util.concurrent.TimeUnit;
  * Uses the public API only.
  *
  * <pre>
- * primary   --bind IP:PORT [--also-bind IP:PORT] [--add-path HOST:PORT]... [--scheduler NAME] --cert PEM --key PEM --secret HEX
+ * primary   --bind IP:PORT [--also-bind IP:PORT] [--add-path HOST:PORT]... [--scheduler NAME] [--weights W0,W1,...]
+ *           --cert PEM --key PEM --secret HEX
  * secondary --bind IP:PORT --cert PEM --key PEM --secret HEX
  * client    --primary HOST:PORT --size BYTES [--progress-every BYTES] [--stream-window BYTES]
+ * delay     --route LISTEN_IP:PORT,TARGET_IP:PORT,ONE_WAY_MS ...   (a {@link DelayRelay} per route, until killed)
  * </pre>
+ * {@code --weights} gives the weighted scheduler's weight of the first path, then of each added path in order.
  * Certificates: the servers present the given certificate; the client trusts all (the suite measures transport
  * behaviour across hosts; certificate and host-name checks are covered by the core tests).
  */
@@ -45,11 +48,15 @@ public final class NetnsNode {
 
     public static void main(String[] args) throws Exception {
         Map<String, List<String>> o = parse(args);
+        if (!args[0].equals("delay")) {
+            warmUp(Long.getLong("kwik.bench.warmup", 32L << 20));
+        }
         switch (args[0]) {
             case "primary" -> primary(o);
             case "secondary" -> secondary(o);
             case "client" -> client(o);
-            default -> throw new IllegalArgumentException("role must be primary, secondary or client");
+            case "delay" -> delay(o);
+            default -> throw new IllegalArgumentException("role must be primary, secondary, client or delay");
         }
     }
 
@@ -67,6 +74,12 @@ public final class NetnsNode {
             throw new IllegalArgumentException("missing --" + key);
         }
         return v.get(0);
+    }
+
+    /** CPU time of this whole process (all threads), so a run can say whether it was CPU-bound. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static InetSocketAddress addr(String hostPort) {
@@ -100,15 +113,24 @@ public final class NetnsNode {
             });
             KwikStream s = session.acceptStream(T);
             String request = new String(s.readMessage(T), StandardCharsets.UTF_8);
+            long cpuAtStart = cpuNanos();
             long size = Long.parseLong(request.substring("GET ".length()));
             int chunks = (int) ((size + CHUNK - 1) / CHUNK);
             ChunkSource src = new ChunkSource(CHUNK);
             List<PathInfo> secondaries = new ArrayList<>();
+            List<PathInfo> paths = new ArrayList<>(session.allPaths());
             for (String a : o.getOrDefault("add-path", List.of())) {
                 PathInfo p = session.addPath(addr(a)).get(20, TimeUnit.SECONDS);
                 System.out.println("PATH " + p);
+                paths.add(p);
                 if (p.role() == Role.SECONDARY) {
                     secondaries.add(p);
+                }
+            }
+            if (o.containsKey("weights")) {
+                String[] w = one(o, "weights").split(",");
+                for (int i = 0; i < w.length && i < paths.size(); i++) {
+                    session.pathPreferences(paths.get(i).pathId(), Integer.parseInt(w[i]), false);
                 }
             }
             CompletableFuture<RawMessage> done = new CompletableFuture<>();
@@ -144,7 +166,7 @@ public final class NetnsNode {
             s.writePosition(size);
             s.close();
             String ack = new String(s.readMessage(T), StandardCharsets.UTF_8);
-            System.out.println("PRIMARY " + ack + " paths=" + session.allPaths());
+            System.out.printf("PRIMARY %s cpu_seconds=%.2f paths=%s%n", ack, (cpuNanos() - cpuAtStart) / 1e9, session.allPaths());
         }
     }
 
@@ -173,6 +195,67 @@ public final class NetnsNode {
         }
     }
 
+    /**
+     * A fresh JVM compiles KWIK's hot paths while it runs them: measured with async-profiler, the C2 compiler
+     * threads of a cold node took 4.6 s of CPU during a 3 s transfer, on two cores shared by three node JVMs.
+     * So each node first moves data over loopback between a server and a client of its own (both ends,
+     * positional writes, whole-message reads), in rounds of {@code bytes}, until a round adds less than 50 ms
+     * of JIT compilation (at most 6 rounds), and only then says READY.
+     */
+    private static void warmUp(long bytes) throws Exception {
+        if (bytes <= 0) {
+            return;
+        }
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        try (KwikServer server = KwikServer.builder().bind(new InetSocketAddress("127.0.0.1", 0)).selfSigned().build().start();
+             KwikClient client = KwikClient.builder().trustAll().build()) {
+            long compiled = jit.getTotalCompilationTime();
+            for (int round = 1; round <= 6; round++) {
+                warmUpRound(server, client, bytes);
+                long now = jit.getTotalCompilationTime();
+                if (round >= 2 && now - compiled < 50) {
+                    System.out.println("WARM after " + round + " rounds, " + now + " ms of compilation");
+                    return;
+                }
+                compiled = now;
+            }
+            System.out.println("WARM not settled after 6 rounds, " + compiled + " ms of compilation");
+        }
+    }
+
+    private static void warmUpRound(KwikServer server, KwikClient client, long bytes) throws Exception {
+        KwikSession cs = client.dial(server.localAddress());
+        KwikStream c = cs.openStream();
+        c.write(new byte[] {1});
+        KwikServerSession ss = server.accept(T);
+        KwikStream w = ss.acceptStream(T);
+        w.readMessage(T);
+        ChunkSource src = new ChunkSource(CHUNK);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            for (long off = 0; off < bytes; off += CHUNK) {
+                w.write(off, src.chunk((int) (off / CHUNK), CHUNK), 0, CHUNK);
+            }
+            w.close();
+        });
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        byte[] m;
+        for (int i = 0; (m = c.readMessage(T)) != null; i++) {
+            d.update(m);
+            java.util.Arrays.equals(m, src.chunk(i, CHUNK));
+        }
+        writer.get(60, TimeUnit.SECONDS);
+        cs.close();
+    }
+
+    private static void delay(Map<String, List<String>> o) throws Exception {
+        for (String r : o.get("route")) {
+            String[] p = r.split(",");
+            new DelayRelay(addr(p[0]), addr(p[1]), Long.parseLong(p[2])).start("relay-" + p[0]);
+        }
+        System.out.println("READY");
+        Thread.currentThread().join();
+    }
+
     private static void client(Map<String, List<String>> o) throws Exception {
         long size = Long.parseLong(one(o, "size"));
         long progressEvery = Long.parseLong(o.getOrDefault("progress-every", List.of(String.valueOf(size / 10))).get(0));
@@ -183,7 +266,10 @@ public final class NetnsNode {
                 .sessionWindow(Math.max(16L << 20, 4 * window)).build()) {
             KwikSession session = client.dial(addr(one(o, "primary")));
             KwikStream s = session.openStream();
+            long requested = System.nanoTime();
+            long cpuAtRequest = cpuNanos();
             s.write(("GET " + size).getBytes(StandardCharsets.UTF_8));
+            System.out.println("REQUESTED");
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             MessageDigest expected = MessageDigest.getInstance("SHA-256");
             long got = 0;
@@ -219,8 +305,11 @@ public final class NetnsNode {
             double seconds = (last - start) / 1e9;
             boolean ok = bad == 0 && eof && got == size && MessageDigest.isEqual(d.digest(), expected.digest());
             s.write("OK".getBytes(StandardCharsets.UTF_8));
-            System.out.printf("RESULT ok=%s bytes=%d seconds=%.3f goodput_mbit=%.2f longest_stall_ms=%d bad_chunks=%d%n",
-                    ok, got, seconds, got * 8 / seconds / 1e6, TimeUnit.NANOSECONDS.toMillis(longestStall), bad);
+            double completion = (last - requested) / 1e9;
+            double cpu = (cpuNanos() - cpuAtRequest) / 1e9;
+            System.out.printf("RESULT ok=%s bytes=%d seconds=%.3f goodput_mbit=%.2f completion_seconds=%.3f completion_mbit=%.2f cpu_share=%.2f longest_stall_ms=%d bad_chunks=%d%n",
+                    ok, got, seconds, got * 8 / seconds / 1e6, completion, got * 8 / completion / 1e6, cpu / completion,
+                    TimeUnit.NANOSECONDS.toMillis(longestStall), bad);
             session.close();
         }
     }

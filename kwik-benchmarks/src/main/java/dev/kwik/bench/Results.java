@@ -21,12 +21,18 @@ final class Results {
             if (op == null) {
                 return null;
             }
-            return op.equals("<=") ? median <= goal : median >= goal;
+            return switch (op) {
+                case "<=" -> median <= goal;
+                case "<" -> median < goal;
+                case ">" -> median > goal;
+                default -> median >= goal;
+            };
         }
     }
 
     private final String suite;
     private final List<Figure> figures = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     Results(String suite) {
         this.suite = suite;
@@ -42,6 +48,12 @@ final class Results {
         figures.add(new Figure(name, unit, median, min, max, runs, op, goal));
     }
 
+    /** A line under the table: a part that could not run and why. */
+    void note(String text) {
+        System.out.println("NOTE " + text);
+        notes.add(text);
+    }
+
     String markdown() {
         StringBuilder b = new StringBuilder();
         b.append("| ").append(suite).append(" | median | min | max | runs | goal | met |\n|---|---|---|---|---|---|---|\n");
@@ -50,7 +62,10 @@ final class Results {
                     num(f.min), num(f.max), f.runs, f.op == null ? "" : f.op + " " + num(f.goal),
                     f.met() == null ? "" : f.met() ? "yes" : "**no**"));
         }
-        return b.toString();
+        for (String n : notes) {
+            b.append("\n- ").append(n);
+        }
+        return b.append(notes.isEmpty() ? "" : "\n").toString();
     }
 
     String json() {
@@ -63,6 +78,10 @@ final class Results {
                     "{\"name\":\"%s\",\"unit\":\"%s\",\"median\":%.3f,\"min\":%.3f,\"max\":%.3f,\"runs\":%d,\"goal\":%s,\"met\":%s}",
                     f.name, f.unit, f.median, f.min, f.max, f.runs,
                     f.op == null ? "null" : "\"" + f.op + " " + num(f.goal) + "\"", f.met()));
+        }
+        b.append("],\"notes\":[");
+        for (int i = 0; i < notes.size(); i++) {
+            b.append(i == 0 ? "" : ",").append('"').append(notes.get(i).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
         }
         return b.append("]}\n").toString();
     }

@@ -7,18 +7,12 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -146,14 +140,14 @@ class NetnsSuiteTest {
             List<String> secondaryArgs = new ArrayList<>(List.of("secondary", "--bind", "10.201.2.2:4433"));
             secondaryArgs.addAll(tls);
             boolean withSecondary = variant == null;
-            Node secondary = withSecondary ? Node.start(n, "kwik-s", secondaryArgs) : null;
-            Node primary = Node.start(n, "kwik-p", primaryArgs);
+            NodeProcess secondary = withSecondary ? NodeProcess.java(n, "kwik-s", secondaryArgs) : null;
+            NodeProcess primary = NodeProcess.java(n, "kwik-p", primaryArgs);
             try {
                 if (secondary != null) {
                     secondary.awaitLine("READY");
                 }
                 primary.awaitLine("READY");
-                Node client = Node.start(n, "kwik-c", List.of("client", "--primary", "10.201.1.2:4433", "--size",
+                NodeProcess client = NodeProcess.java(n, "kwik-c", List.of("client", "--primary", "10.201.1.2:4433", "--size",
                         String.valueOf(SIZE), "--progress-every", String.valueOf(SIZE / 2),
                         "--stream-window", String.valueOf(Long.getLong("kwik.netns.window", 2L << 20))));
                 try {
@@ -170,86 +164,13 @@ class NetnsSuiteTest {
                     }
                     return kv;
                 } finally {
-                    client.stop();
+                    client.stop(true);
                 }
             } finally {
-                primary.stop();
+                primary.stop(true);
                 if (secondary != null) {
-                    secondary.stop();
+                    secondary.stop(true);
                 }
-            }
-        }
-    }
-
-    /** A node process whose output lines are collected and can be waited for. */
-    static final class Node {
-        private final Process process;
-        private final List<String> lines = new ArrayList<>();
-        private final String name;
-
-        private Node(Process process, String name) {
-            this.process = process;
-            this.name = name;
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        synchronized (lines) {
-                            lines.add(line);
-                            lines.notifyAll();
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // process ended
-                }
-                synchronized (lines) {
-                    lines.add("EXIT");
-                    lines.notifyAll();
-                }
-            }, "node-" + name);
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static Node start(Netns n, String ns, List<String> args) throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java",
-                    "-Xmx512m", "-Dkwik.log=" + System.getProperty("kwik.log", "WARN"), "-cp", System.getProperty("java.class.path"),
-                    NetnsNode.class.getName()));
-            cmd.addAll(args);
-            return new Node(n.exec(ns, cmd).start(), args.get(0));
-        }
-
-        String awaitLine(String prefix) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-            synchronized (lines) {
-                for (;;) {
-                    for (String l : lines) {
-                        if (l.startsWith(prefix)) {
-                            return l;
-                        }
-                        if (l.equals("EXIT")) {
-                            throw new AssertionError(name + " exited before printing " + prefix + ":\n" + String.join("\n", lines));
-                        }
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new AssertionError(name + " did not print " + prefix + " in time:\n" + String.join("\n", lines));
-                    }
-                    lines.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
-                }
-            }
-        }
-
-        void stop() throws InterruptedException {
-            long start = System.nanoTime();
-            boolean exited = process.waitFor(20, TimeUnit.SECONDS);
-            if (!exited) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            synchronized (lines) {
-                System.out.printf("--- %s %s after %d ms%n", name, exited ? "exited" : "was killed",
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-                lines.forEach(l -> System.out.println("    " + name + "| " + l));
             }
         }
     }

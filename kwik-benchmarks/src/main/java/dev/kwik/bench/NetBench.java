@@ -1,0 +1,457 @@
+package dev.kwik.bench;
+
+import dev.kwik.internal.quic.Tls;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The multi-host benchmarks: client, primary and secondary as separate processes ({@link NetnsNode}) in network
+ * namespaces joined by veth links shaped with tc tbf, with iptables loss, a user-space delay emulator
+ * ({@link DelayRelay}) and {@code ip link set down} where a scenario needs them; MPTCP (iperf3 under mptcpize)
+ * on the same links as the reference. Needs root; a part that cannot run says why and the rest runs.
+ *
+ * <pre>
+ *            a1 10.201.1.0/24            b 10.201.2.0/24
+ *   kwik-p ────────────────── kwik-c ────────────────── kwik-s
+ *   (primary) ──────────────── (client)                 (secondary)
+ *            a2 10.201.3.0/24
+ * </pre>
+ * Each run builds its namespaces afresh and removes them (with every process in them) when it ends, also on
+ * failure. {@code --quick}: one run per figure, 32 MiB; otherwise 5 runs, 64 MiB. {@code -Dkwik.bench.runs} and
+ * {@code -Dkwik.bench.size} override; {@code -Dkwik.bench.warmup=BYTES} sets the size of each node's JIT
+ * warm-up rounds (default 32 MiB, 0 for none; see {@code NetnsNode}); {@code -Dkwik.bench.only=name,...} runs some scenarios only
+ * (aggregate, mptcp, heterogeneous, loss, failover).
+ *
+ * <p>Run as root: {@code java -cp "kwik-benchmarks/target/classes:$(cat kwik-benchmarks/target/classpath.txt)" dev.kwik.bench.NetBench [--quick]}
+ */
+public final class NetBench {
+    private static final String FAST = "100mbit";
+    private static final double FAST_MBIT = 100;
+    private final int runs;
+    private final long size;
+    private final SelfSignedCertificate cert = Tls.selfSigned();
+    private final String secret;
+    private final Results out = new Results("multi-host");
+
+    private NetBench(int runs, long size) {
+        this.runs = runs;
+        this.size = size;
+        byte[] s = new byte[32];
+        new SecureRandom().nextBytes(s);
+        this.secret = HexFormat.of().formatHex(s);
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        int runs = Integer.getInteger("kwik.bench.runs", quick ? 1 : 5);
+        long size = Long.getLong("kwik.bench.size", quick ? 32L << 20 : 64L << 20);
+        List<String> only = List.of(System.getProperty("kwik.bench.only", "aggregate,mptcp,heterogeneous,loss,failover").split(","));
+        Path dir = Path.of(System.getProperty("kwik.bench.out", "kwik-benchmarks/target/bench"));
+        NetBench b = new NetBench(runs, size);
+        String why = Netns.unavailable();
+        if (why != null) {
+            b.out.note("multi-host suite skipped: " + why);
+        } else {
+            Map<String, Part> parts = new LinkedHashMap<>();
+            parts.put("aggregate", b::aggregate);
+            parts.put("mptcp", b::mptcp);
+            parts.put("heterogeneous", b::heterogeneous);
+            parts.put("loss", b::loss);
+            parts.put("failover", b::failover);
+            for (var e : parts.entrySet()) {
+                if (!only.contains(e.getKey())) {
+                    continue;
+                }
+                try {
+                    e.getValue().run();
+                } catch (Exception | AssertionError x) {
+                    b.out.note(e.getKey() + " failed: " + x.getMessage().lines().findFirst().orElse(""));
+                    x.printStackTrace(System.out);
+                }
+            }
+        }
+        b.cert.delete();
+        b.out.print();
+        b.out.write(dir);
+    }
+
+    private interface Part {
+        void run() throws Exception;
+    }
+
+    private final Map<String, List<Double>> kept = new HashMap<>();
+
+    // ------------------------------------------------------------------ scenarios
+
+    /** One path on one link, primary + secondary, two paths to one server: goodput over link rates. */
+    private void aggregate() throws Exception {
+        List<Double> single = measure("single path", () -> transfer(new Setup().links(FAST, FAST)).mbit());
+        out.add("KWIK one path on one 100 Mbit/s link, goodput / link rate", "", ratio(single, FAST_MBIT), null, 0);
+        out.add("  machine CPU busy during it (2 cores)", "", List.copyOf(busy), null, 0);
+        List<Double> ps = measure("primary + secondary", () -> transfer(new Setup().links(FAST, FAST).secondary()).mbit());
+        out.add("KWIK primary + secondary (2 × 100 Mbit/s), goodput / sum of link rates", "", ratio(ps, 2 * FAST_MBIT), ">=", 0.95);
+        out.add("  machine CPU busy during it (2 cores)", "", List.copyOf(busy), null, 0);
+        List<Double> same = measure("two paths to one server", () -> transfer(new Setup().links(FAST, FAST).sameServer()).mbit());
+        out.add("KWIK two paths to one server (2 × 100 Mbit/s), goodput / sum of link rates", "", ratio(same, 2 * FAST_MBIT), ">=", 0.95);
+        out.add("  machine CPU busy during it (2 cores)", "", List.copyOf(busy), null, 0);
+        out.add("why bother: KWIK primary + secondary / KWIK one path", "×", List.of(Results.median(ps) / Results.median(single)), null, 0);
+        kept.put("ps", ps);
+        kept.put("same", same);
+    }
+
+    /** iperf3 under mptcpize over links a1 and a2 (the server signals its second address), and plain TCP on a1. */
+    private void mptcp() throws Exception {
+        String missing = missingTools("iperf3", "mptcpize", "nstat");
+        if (missing != null) {
+            out.note("MPTCP skipped: " + missing + " not installed (scripts/bench.sh installs iperf3, mptcpize and iproute2 with apt)");
+            return;
+        }
+        List<Double> tcp = measure("TCP on one link", () -> iperf(false));
+        out.add("TCP (iperf3) on one 100 Mbit/s link, goodput / link rate", "", ratio(tcp, FAST_MBIT), null, 0);
+        List<Double> mp = measure("MPTCP", () -> iperf(true));
+        out.add("MPTCP (iperf3 under mptcpize, 2 subflows, 2 × 100 Mbit/s), goodput / sum of link rates", "", ratio(mp, 2 * FAST_MBIT), null, 0);
+        if (kept.containsKey("same")) {
+            out.add("KWIK two paths to one server / MPTCP", "×", List.of(Results.median(kept.get("same")) / Results.median(mp)), ">=", 1.0);
+            out.add("KWIK primary + secondary / MPTCP", "×", List.of(Results.median(kept.get("ps")) / Results.median(mp)), ">=", 1.0);
+        }
+    }
+
+    /**
+     * 50 Mbit/s at 10 ms RTT (a1) and 20 Mbit/s at 100 ms RTT (a2) to one server, each scheduler; and each link
+     * alone with one path, so that what the scheduler loses can be told from what one path loses on such a link.
+     */
+    private void heterogeneous() throws Exception {
+        double ideal = size * 8 / 70e6;
+        List<Double> fast = measure("one path on 50 Mbit/s 10 ms", () -> transfer(new Setup().links("50mbit", FAST).delays(5, 0)).mbit());
+        out.add("one path alone on the 50 Mbit/s 10 ms link, goodput / link rate", "", ratio(fast, 50), null, 0);
+        List<Double> slow = measure("one path on 20 Mbit/s 100 ms", () -> transfer(new Setup().links("20mbit", FAST).delays(50, 0)).mbit());
+        out.add("one path alone on the 20 Mbit/s 100 ms link, goodput / link rate", "", ratio(slow, 20), null, 0);
+        double achievable = size * 8 / ((Results.median(fast) + Results.median(slow)) * 1e6);
+        double best = Double.MAX_VALUE;
+        for (String scheduler : List.of("min-rtt", "round-robin", "weighted")) {
+            List<Double> t = measure("heterogeneous " + scheduler, () -> transfer(new Setup().links("50mbit", "20mbit")
+                    .sameServer().delays(5, 50).scheduler(scheduler).weights("50,20")).completionSeconds());
+            out.add("heterogeneous (50 Mbit/s 10 ms + 20 Mbit/s 100 ms), " + scheduler + ": completion / ideal (" + fmt(ideal) + " s)",
+                    "×", t.stream().map(x -> x / ideal).toList(), null, 0);
+            best = Math.min(best, Results.median(t) / ideal);
+        }
+        out.add("heterogeneous: best scheduler's completion / ideal", "×", List.of(best), "<=", 1.10);
+        out.add("heterogeneous: best scheduler's completion / (size / sum of the two single-path goodputs, " + fmt(achievable) + " s)",
+                "×", List.of(best * ideal / achievable), null, 0);
+    }
+
+    /** Random loss on link a2 of two paths to one server, against the same without loss. */
+    private void loss() throws Exception {
+        List<Double> clean = kept.containsKey("same") ? kept.get("same")
+                : measure("no loss", () -> transfer(new Setup().links(FAST, FAST).sameServer()).mbit());
+        for (double p : new double[] {0.01, 0.03}) {
+            List<Double> lossy = measure("loss " + p, () -> transfer(new Setup().links(FAST, FAST).sameServer().loss(p)).mbit());
+            out.add(String.format(Locale.ROOT, "two paths to one server, %.0f%% loss on one: goodput", p * 100), "Mbit/s", lossy, null, 0);
+            out.add(String.format(Locale.ROOT, "two paths to one server, %.0f%% loss on one: goodput / without loss", p * 100), "",
+                    List.of(Results.median(lossy) / Results.median(clean)), null, 0);
+        }
+    }
+
+    /** Link a1 down when the client has half the file (primary on a1 and a2, secondary on b). */
+    private void failover() throws Exception {
+        List<Double> uncut = measure("uncut", () -> transfer(new Setup().links(FAST, FAST).secondary().secondPrimaryLink()).completionSeconds());
+        List<Double> stalls = new ArrayList<>();
+        List<Double> totals = measure("cut at 50%", () -> {
+            Result r = transfer(new Setup().links(FAST, FAST).secondary().secondPrimaryLink().cut());
+            stalls.add(r.stallMillis());
+            return r.completionSeconds();
+        });
+        out.add("failover: longest stall after a1 goes down at 50% (default heartbeat 250 ms, dead after 1 s)", "ms", stalls, "<", 1000);
+        out.add("failover: completion with the cut / without", "×", List.of(Results.median(totals) / Results.median(uncut)), null, 0);
+    }
+
+    // ------------------------------------------------------------------ running
+
+    private interface Run {
+        double once() throws Exception;
+    }
+
+    /** Share of the machine's CPU in use during each transfer of the last {@link #measure}. */
+    private final List<Double> busy = new ArrayList<>();
+
+    private List<Double> measure(String what, Run run) throws Exception {
+        busy.clear();
+        List<Double> xs = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            double x = run.once();
+            System.out.printf(Locale.ROOT, "%s run %d/%d: %s%n", what, i + 1, runs, fmt(x));
+            xs.add(x);
+        }
+        return xs;
+    }
+
+    private static List<Double> ratio(List<Double> xs, double of) {
+        return xs.stream().map(x -> x / of).toList();
+    }
+
+    private static String fmt(double x) {
+        return String.format(Locale.ROOT, "%.3f", x);
+    }
+
+    /** What one scenario run builds. */
+    private static final class Setup {
+        String rateA = FAST;
+        String rateB = FAST;
+        boolean secondary;
+        boolean sameServer;
+        boolean secondPrimaryLink;
+        boolean cut;
+        double loss;
+        int delayA;
+        int delayB;
+        String scheduler = "min-rtt";
+        String weights;
+
+        Setup links(String a, String b) {
+            rateA = a;
+            rateB = b;
+            return this;
+        }
+
+        Setup secondary() {
+            secondary = true;
+            return this;
+        }
+
+        Setup sameServer() {
+            sameServer = true;
+            secondPrimaryLink = true;
+            return this;
+        }
+
+        Setup secondPrimaryLink() {
+            secondPrimaryLink = true;
+            return this;
+        }
+
+        Setup cut() {
+            cut = true;
+            return this;
+        }
+
+        Setup loss(double p) {
+            loss = p;
+            return this;
+        }
+
+        Setup delays(int oneWayMillisA, int oneWayMillisB) {
+            delayA = oneWayMillisA;
+            delayB = oneWayMillisB;
+            return this;
+        }
+
+        Setup scheduler(String name) {
+            scheduler = name;
+            return this;
+        }
+
+        Setup weights(String w) {
+            weights = w;
+            return this;
+        }
+    }
+
+    record Result(Map<String, String> kv) {
+        double mbit() {
+            return Double.parseDouble(kv.get("completion_mbit"));
+        }
+
+        double completionSeconds() {
+            return Double.parseDouble(kv.get("completion_seconds"));
+        }
+
+        double busy() {
+            return Double.parseDouble(kv.get("machine_busy"));
+        }
+
+        double stallMillis() {
+            return Double.parseDouble(kv.get("longest_stall_ms"));
+        }
+    }
+
+    /**
+     * One file transfer. Link a1 (client–primary) at {@code rateA}; with a secondary, link b at {@code rateB};
+     * with {@code secondPrimaryLink}, link a2 to the primary at {@code rateB} (when the primary has no
+     * secondary, a2 is the second path). Loss goes on the second path's link; delays put a {@link DelayRelay}
+     * in front of the primary's two addresses.
+     */
+    private Result transfer(Setup s) throws Exception {
+        try (Netns n = new Netns()) {
+            n.namespace("kwik-c");
+            n.namespace("kwik-p");
+            n.link("kwik-c", "kc-a1", "kwik-p", "kp-a1", 1, s.rateA);
+            if (s.secondary) {
+                n.namespace("kwik-s");
+                n.link("kwik-c", "kc-b", "kwik-s", "ks-b", 2, s.rateB);
+            }
+            if (s.secondPrimaryLink) {
+                n.link("kwik-c", "kc-a2", "kwik-p", "kp-a2", 3, s.secondary ? s.rateA : s.rateB);
+            }
+            if (s.loss > 0) {
+                String[] second = s.secondary ? new String[] {"kwik-s", "ks-b", "kc-b"} : new String[] {"kwik-p", "kp-a2", "kc-a2"};
+                n.loss(second[0], second[1], s.loss);
+                n.loss("kwik-c", second[2], s.loss);
+            }
+            List<String> tls = List.of("--cert", cert.certificate().getPath(), "--key", cert.privateKey().getPath(), "--secret", secret);
+            List<String> primary = new ArrayList<>(List.of("primary"));
+            NodeProcess relay = null;
+            if (s.delayA > 0) {
+                primary.addAll(List.of("--bind", "127.0.0.1:5001", "--also-bind", "127.0.0.1:5002"));
+                List<String> routes = new ArrayList<>(List.of("delay", "--route", "10.201.1.2:4433,127.0.0.1:5001," + s.delayA));
+                if (s.secondPrimaryLink) {
+                    routes.addAll(List.of("--route", "10.201.3.2:4433,127.0.0.1:5002," + s.delayB));
+                }
+                relay = NodeProcess.java(n, "kwik-p", routes);
+                relay.awaitLine("READY");
+            } else {
+                primary.addAll(List.of("--bind", "10.201.1.2:4433"));
+                if (s.secondPrimaryLink) {
+                    primary.addAll(List.of("--also-bind", "10.201.3.2:4433"));
+                }
+            }
+            if (s.secondPrimaryLink) {
+                primary.addAll(List.of("--add-path", "10.201.3.2:4433"));
+            }
+            if (s.secondary) {
+                primary.addAll(List.of("--add-path", "10.201.2.2:4433"));
+            }
+            primary.addAll(List.of("--scheduler", s.scheduler));
+            if (s.weights != null) {
+                primary.addAll(List.of("--weights", s.weights));
+            }
+            primary.addAll(tls);
+            NodeProcess sec = null;
+            if (s.secondary) {
+                List<String> a = new ArrayList<>(List.of("secondary", "--bind", "10.201.2.2:4433"));
+                a.addAll(tls);
+                sec = NodeProcess.java(n, "kwik-s", a);
+            }
+            NodeProcess pri = NodeProcess.java(n, "kwik-p", primary);
+            boolean ok = false;
+            try {
+                if (sec != null) {
+                    sec.awaitLine("READY");
+                }
+                pri.awaitLine("READY");
+                NodeProcess client = NodeProcess.java(n, "kwik-c", List.of("client", "--primary", "10.201.1.2:4433",
+                        "--size", String.valueOf(size), "--progress-every", String.valueOf(size / 2),
+                        "--stream-window", String.valueOf(Long.getLong("kwik.bench.window", 4L << 20))));
+                try {
+                    client.awaitLine("REQUESTED");
+                    long[] cpu0 = cpuTicks();
+                    if (s.cut) {
+                        client.awaitLine("PROGRESS");
+                        n.down("kwik-c", "kc-a1");
+                    }
+                    String line = client.awaitLine("RESULT");
+                    long[] cpu1 = cpuTicks();
+                    Map<String, String> kv = new HashMap<>();
+                    for (String part : line.substring("RESULT ".length()).split(" ")) {
+                        String[] p = part.split("=", 2);
+                        kv.put(p[0], p[1]);
+                    }
+                    kv.put("machine_busy", fmt(1 - (double) (cpu1[1] - cpu0[1]) / Math.max(1, cpu1[0] - cpu0[0])));
+                    if (!"true".equals(kv.get("ok"))) {
+                        throw new IllegalStateException("transfer not intact: " + line);
+                    }
+                    ok = true;
+                    System.out.println("   " + line + " machine_busy=" + kv.get("machine_busy"));
+                    busy.add(Double.parseDouble(kv.get("machine_busy")));
+                    System.out.println("   " + pri.awaitLine("PRIMARY"));
+                    return new Result(kv);
+                } finally {
+                    client.stop(!ok);
+                }
+            } finally {
+                pri.stop(!ok);
+                if (sec != null) {
+                    sec.stop(!ok);
+                }
+                if (relay != null) {
+                    relay.kill();
+                }
+            }
+        }
+    }
+
+    private static final Pattern RECEIVED = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)");
+
+    /** iperf3 -R (server sends, like the KWIK download) of {@code size} bytes over a1, with MPTCP also over a2. */
+    private double iperf(boolean mptcp) throws Exception {
+        try (Netns n = new Netns()) {
+            n.namespace("kwik-c");
+            n.namespace("kwik-p");
+            n.link("kwik-c", "kc-a1", "kwik-p", "kp-a1", 1, FAST);
+            n.link("kwik-c", "kc-a2", "kwik-p", "kp-a2", 3, FAST);
+            List<String> wrap = mptcp ? List.of("mptcpize", "run") : List.of();
+            if (mptcp) {
+                for (String ns : List.of("kwik-c", "kwik-p")) {
+                    Netns.run("ip", "-n", ns, "mptcp", "limits", "set", "subflow", "2", "add_addr_accepted", "2");
+                }
+                Netns.run("ip", "-n", "kwik-p", "mptcp", "endpoint", "add", "10.201.3.2", "dev", "kp-a2", "signal");
+            }
+            List<String> server = new ArrayList<>(wrap);
+            server.addAll(List.of("iperf3", "-s", "-1", "--forceflush"));
+            NodeProcess s = NodeProcess.start(n, "kwik-p", "iperf3-server", server);
+            s.awaitLine("Server listening");
+            List<String> client = new ArrayList<>(wrap);
+            client.addAll(List.of("iperf3", "-c", "10.201.1.2", "-R", "-n", String.valueOf(size), "-J"));
+            NodeProcess c = NodeProcess.start(n, "kwik-c", "iperf3-client", client);
+            if (c.awaitExit(120) != 0) {
+                throw new IllegalStateException("iperf3 failed:\n" + c.output());
+            }
+            Matcher m = RECEIVED.matcher(c.output());
+            if (!m.find()) {
+                throw new IllegalStateException("no sum_received in iperf3's output:\n" + c.output());
+            }
+            if (mptcp) {
+                String joins = Netns.sh("ip", "netns", "exec", "kwik-c", "nstat", "-az", "MPTcpExtMPJoinSynAckRx");
+                Matcher j = Pattern.compile("MPTcpExtMPJoinSynAckRx\\s+(\\d+)").matcher(joins);
+                if (!j.find() || Long.parseLong(j.group(1)) < 1) {
+                    throw new IllegalStateException("MPTCP opened no second subflow: " + joins.trim());
+                }
+            }
+            s.stop(false);
+            return Double.parseDouble(m.group(1)) / 1e6;
+        }
+    }
+
+    /** Total and idle (idle + iowait) CPU ticks of the whole machine, from /proc/stat. */
+    private static long[] cpuTicks() throws IOException {
+        String[] f = java.nio.file.Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < f.length; i++) {
+            total += Long.parseLong(f[i]);
+        }
+        return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+    }
+
+    private static String missingTools(String... tools) {
+        List<String> missing = new ArrayList<>();
+        for (String t : tools) {
+            try {
+                Netns.sh("sh", "-c", "command -v " + t);
+            } catch (IOException e) {
+                missing.add(t);
+            }
+        }
+        return missing.isEmpty() ? null : String.join(", ", missing);
+    }
+}
