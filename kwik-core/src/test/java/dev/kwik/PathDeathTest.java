@@ -42,40 +42,7 @@ class PathDeathTest {
             });
             server.addPath(new InetSocketAddress("localhost", lo.server.localAddresses().get(1).getPort())).get(10, TimeUnit.SECONDS);
 
-            int size = 32 << 20;
-            byte[] data = new byte[size];
-            new Random(4).nextBytes(data);
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                KwikStream s = server.openStream();
-                for (int off = 0; off < size; off += CHUNK) {
-                    s.write(data, off, CHUNK);
-                }
-                s.close();
-            });
-            KwikStream in = client.acceptStream(T);
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[CHUNK];
-            long got = 0;
-            long last = System.nanoTime();
-            long cutAt = 0;
-            long longestStall = 0;
-            int n;
-            while ((n = in.read(buf, 0, buf.length, T)) >= 0) {
-                long now = System.nanoTime();
-                if (cutAt != 0) {
-                    longestStall = Math.max(longestStall, now - last);
-                }
-                last = now;
-                d.update(buf, 0, n);
-                got += n;
-                if (cutAt == 0 && got >= size / 4) {
-                    relay.cut();
-                    cutAt = now;
-                }
-            }
-            writer.get(30, TimeUnit.SECONDS);
-            assertThat(got).isEqualTo(size);
-            assertThat(d.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
+            long longestStall = sendCutMidwayAndCheck(server, client, relay, 32 << 20, 4);
 
             PathInfo dead = lost.get(10, TimeUnit.SECONDS);
             assertThat(dead.pathId()).isZero();
@@ -114,44 +81,53 @@ class PathDeathTest {
             });
             server.addPath(new InetSocketAddress("localhost", lo.server.localAddresses().get(1).getPort())).get(10, TimeUnit.SECONDS);
 
-            int size = 16 << 20;
-            byte[] data = new byte[size];
-            new Random(5).nextBytes(data);
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                KwikStream s = server.openStream();
-                for (int off = 0; off < size; off += CHUNK) {
-                    s.write(data, off, CHUNK);
-                }
-                s.close();
-            });
-            KwikStream in = client.acceptStream(T);
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[CHUNK];
-            long got = 0;
-            long last = System.nanoTime();
-            long longestStall = 0;
-            boolean cut = false;
-            int n;
-            while ((n = in.read(buf, 0, buf.length, T)) >= 0) {
-                long now = System.nanoTime();
-                if (cut) {
-                    longestStall = Math.max(longestStall, now - last);
-                }
-                last = now;
-                d.update(buf, 0, n);
-                got += n;
-                if (!cut && got >= size / 4) {
-                    relay.cut();
-                    cut = true;
-                }
-            }
-            writer.get(30, TimeUnit.SECONDS);
-            assertThat(got).isEqualTo(size);
-            assertThat(d.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
+            long longestStall = sendCutMidwayAndCheck(server, client, relay, 16 << 20, 5);
             assertThat(events).contains("0:ACTIVE->DEGRADED");
             System.out.printf("path-degraded: longest stall after the cut %d ms (deadAfter 5000 ms, heartbeat 250 ms)%n",
                     TimeUnit.NANOSECONDS.toMillis(longestStall));
             assertThat(Duration.ofNanos(longestStall)).isLessThan(Duration.ofMillis(2500));
         }
+    }
+
+    /**
+     * The server writes {@code size} random bytes on a new stream; the relay is cut when the client has read a
+     * quarter. Checks every byte arrived intact; returns the longest gap between two reads after the cut (ns).
+     */
+    private static long sendCutMidwayAndCheck(KwikServerSession server, KwikSession client, UdpRelay relay, int size, long seed)
+            throws Exception {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            KwikStream s = server.openStream();
+            for (int off = 0; off < size; off += CHUNK) {
+                s.write(data, off, CHUNK);
+            }
+            s.close();
+        });
+        KwikStream in = client.acceptStream(T);
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        byte[] buf = new byte[CHUNK];
+        long got = 0;
+        long last = System.nanoTime();
+        long longestStall = 0;
+        boolean cut = false;
+        int n;
+        while ((n = in.read(buf, 0, buf.length, T)) >= 0) {
+            long now = System.nanoTime();
+            if (cut) {
+                longestStall = Math.max(longestStall, now - last);
+            }
+            last = now;
+            d.update(buf, 0, n);
+            got += n;
+            if (!cut && got >= size / 4) {
+                relay.cut();
+                cut = true;
+            }
+        }
+        writer.get(30, TimeUnit.SECONDS);
+        assertThat(got).isEqualTo(size);
+        assertThat(d.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
+        return longestStall;
     }
 }
