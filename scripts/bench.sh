@@ -13,21 +13,25 @@ quick=false
 out=kwik-benchmarks/target/bench
 rm -rf "$out" && mkdir -p "$out"
 
+t0=$SECONDS
 mvn -B -q -pl kwik-benchmarks -am package -DskipTests || { echo "build failed"; exit 1; }
+echo "== build took $((SECONDS - t0)) s"
 cp="kwik-benchmarks/target/classes:$(cat kwik-benchmarks/target/classpath.txt)"
 java=(java -Xmx2g -Dkwik.bench.out="$out" -cp "$cp")
 
 run() { # name, command...
   local name="$1"; shift
+  local t0=$SECONDS
   echo "== $name"
   if ! "$@" 2>&1 | tee "$out/$name.log"; then
     echo "   $name failed: see $out/$name.log"
   fi
+  echo "== $name took $((SECONDS - t0)) s"
 }
 
 if $quick; then
-  run single-path "${java[@]}" dev.kwik.bench.SinglePathThroughput 64 3
-  run scale "${java[@]}" -Dkwik.bench.sessions=300 -Dkwik.bench.streams=3000 dev.kwik.bench.ScaleBench 1
+  run single-path "${java[@]}" dev.kwik.bench.SinglePathThroughput 32 3
+  run scale "${java[@]}" -Dkwik.bench.sessions=200 -Dkwik.bench.streams=2000 dev.kwik.bench.ScaleBench 1
   run micro "${java[@]}" dev.kwik.bench.MicroBench --quick
 else
   run single-path "${java[@]}" dev.kwik.bench.SinglePathThroughput 256 5
