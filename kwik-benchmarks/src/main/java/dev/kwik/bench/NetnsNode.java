@@ -241,7 +241,9 @@ public final class NetnsNode {
         byte[] m;
         for (int i = 0; (m = c.readMessage(T)) != null; i++) {
             d.update(m);
-            java.util.Arrays.equals(m, src.chunk(i, CHUNK));
+            if (!java.util.Arrays.equals(m, src.chunk(i, CHUNK))) {
+                throw new IllegalStateException("warm-up chunk " + i + " differs");
+            }
         }
         writer.get(60, TimeUnit.SECONDS);
         cs.close();

@@ -62,7 +62,7 @@ class NetnsSuiteTest {
             assertThat(r.get("ok")).isEqualTo("true");
             ratios.add(Double.parseDouble(r.get("goodput_mbit")) / (2 * LINK_MBIT));
         }
-        System.out.printf("FIGURE primary + secondary, aggregate goodput / sum of link rates (2 x %s): median %.3f of %s%n", RATE, median(ratios), ratios);
+        System.out.printf("FIGURE primary + secondary, aggregate goodput / sum of link rates (2 x %s): median %.3f of %s%n", RATE, Results.median(ratios), ratios);
     }
 
     @Test
@@ -73,7 +73,7 @@ class NetnsSuiteTest {
             assertThat(r.get("ok")).isEqualTo("true");
             ratios.add(Double.parseDouble(r.get("goodput_mbit")) / (2 * LINK_MBIT));
         }
-        System.out.printf("FIGURE two paths to one server, goodput / sum of link rates (2 x %s): median %.3f of %s%n", RATE, median(ratios), ratios);
+        System.out.printf("FIGURE two paths to one server, goodput / sum of link rates (2 x %s): median %.3f of %s%n", RATE, Results.median(ratios), ratios);
     }
 
     @Test
@@ -84,7 +84,7 @@ class NetnsSuiteTest {
             assertThat(r.get("ok")).isEqualTo("true");
             ratios.add(Double.parseDouble(r.get("goodput_mbit")) / LINK_MBIT);
         }
-        System.out.printf("FIGURE single path goodput / link rate (1 x %s): median %.3f of %s%n", RATE, median(ratios), ratios);
+        System.out.printf("FIGURE single path goodput / link rate (1 x %s): median %.3f of %s%n", RATE, Results.median(ratios), ratios);
     }
 
     @Test
@@ -95,14 +95,7 @@ class NetnsSuiteTest {
             assertThat(r.get("ok")).isEqualTo("true");
             stalls.add(Double.parseDouble(r.get("longest_stall_ms")));
         }
-        System.out.printf("FIGURE longest stall after a link cut at 50%%: median %.0f ms of %s%n", median(stalls), stalls);
-    }
-
-    static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        s.sort(null);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+        System.out.printf("FIGURE longest stall after a link cut at 50%%: median %.0f ms of %s%n", Results.median(stalls), stalls);
     }
 
     /**

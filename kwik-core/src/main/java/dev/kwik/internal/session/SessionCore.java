@@ -115,11 +115,12 @@ public abstract class SessionCore implements StreamHost, KwikSession {
 
     /**
      * Picks a path for a packet among live data paths accepted by {@code filter}: ACTIVE non-backup paths below
-     * the hard in-flight cap ({@link Path#belowHardCap}), else any ACTIVE non-backup path, else ACTIVE backup paths, else DEGRADED ones (silent for a
-     * while, maybe dying). Null when none is alive.
+     * the hard in-flight cap ({@link Path#belowHardCap}), else any ACTIVE non-backup path, else ACTIVE backup
+     * paths, else DEGRADED ones (silent for a while, maybe dying); the scheduler chooses within the first of
+     * these groups that is not empty. Null when none is alive.
      */
     protected Path pick(java.util.function.Predicate<Path> filter, int bytes) {
-        // Per packet: with one eligible path (the common case) decide without allocating.
+        // Per packet: with one eligible path (the common case) decide without allocating; with more, one list.
         Path only = null;
         int eligible = 0;
         for (Path p : paths) {
@@ -131,34 +132,37 @@ public abstract class SessionCore implements StreamHost, KwikSession {
         if (eligible <= 1) {
             return only;
         }
-        List<Path> withCapacity = new java.util.ArrayList<>(4);
-        List<Path> alive = new java.util.ArrayList<>(4);
-        List<Path> backups = new java.util.ArrayList<>(2);
-        List<Path> degraded = new java.util.ArrayList<>(2);
+        List<Path> candidates = new java.util.ArrayList<>(eligible);
+        int best = Integer.MAX_VALUE;
         for (Path p : paths) {
             if (!p.isAlive() || !filter.test(p)) {
                 continue;
             }
-            if (!p.isActive()) {
-                degraded.add(p);
-            } else if (p.isBackup()) {
-                backups.add(p);
-            } else {
-                alive.add(p);
-                if (p.belowHardCap()) {
-                    withCapacity.add(p);
-                }
+            int t = tier(p);
+            if (t < best) {
+                candidates.clear();
+                best = t;
+            }
+            if (t == best) {
+                candidates.add(p);
             }
         }
-        List<Path> candidates = !withCapacity.isEmpty() ? withCapacity : !alive.isEmpty() ? alive
-                : !backups.isEmpty() ? backups : degraded;
-        if (candidates.isEmpty()) {
-            return null;
-        }
-        if (candidates.size() == 1) {
-            return candidates.get(0);
+        if (candidates.size() <= 1) {
+            // One left, or none because the paths changed state between the passes: take what there is.
+            return candidates.isEmpty() ? only : candidates.get(0);
         }
         return (Path) scheduler.select(candidates, bytes);
+    }
+
+    /** Preference order of a live path for {@link #pick}: lower is better. */
+    private static int tier(Path p) {
+        if (!p.isActive()) {
+            return 3;
+        }
+        if (p.isBackup()) {
+            return 2;
+        }
+        return p.belowHardCap() ? 0 : 1;
     }
 
     /** What this side grants the peer at the handshake. */
@@ -313,8 +317,11 @@ public abstract class SessionCore implements StreamHost, KwikSession {
     public void sendControlPacket(ByteBuf packet) {
         Path p = defaultPath;
         if (p == null || !p.isActive()) {
+            // The default path is silent or gone: another one if there is (pick itself ranks DEGRADED paths last).
             Path other = pick(this::carriesData, packet.readableBytes());
-            p = other != null || p == null || !p.isAlive() ? other : p;
+            if (other != null || p == null || !p.isAlive()) {
+                p = other;
+            }
         }
         if (p == null) {
             packet.release();
