@@ -30,7 +30,7 @@ run() { # name, command...
 }
 
 if $quick; then
-  run single-path "${java[@]}" dev.kwik.bench.SinglePathThroughput 32 3
+  run single-path "${java[@]}" -Dkwik.bench.messages=50000 dev.kwik.bench.SinglePathThroughput 32 3
   run scale "${java[@]}" -Dkwik.bench.sessions=200 -Dkwik.bench.streams=2000 dev.kwik.bench.ScaleBench 1
   run micro "${java[@]}" dev.kwik.bench.MicroBench --quick
 else

@@ -19,6 +19,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class QuicCodecs {
     public static final int UDP_PAYLOAD = 1350;
+    /**
+     * Datagrams read per wake-up. An allocator passed as an option keeps its own default of one, not the 16 a
+     * datagram channel gives the allocator it creates itself: with one, every data datagram cost a read-complete,
+     * a quiche send and an ACK datagram back (ReceiveBatchingTest), and a path ran at about half its rate.
+     */
+    static final int DATAGRAMS_PER_READ = 16;
     private static final long QUIC_CONNECTION_WINDOW = 32L << 20;
     private static final long QUIC_STREAM_WINDOW = 16L << 20;
 
@@ -43,7 +49,7 @@ public final class QuicCodecs {
 
     public static Bootstrap udp(EventLoopGroup group) {
         return new Bootstrap().group(group).channel(NioDatagramChannel.class)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048).maxMessagesPerRead(DATAGRAMS_PER_READ))
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20);
     }
