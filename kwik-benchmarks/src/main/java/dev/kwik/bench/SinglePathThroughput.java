@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SinglePathThroughput {
     /** The best raw configuration measured on this machine with {@code --raw-configs} (docs/BENCHMARKS.md). */
-    static final String BEST_RAW = "epoll+gso16/1350/default";
+    static final String BEST_RAW = "epoll+gso16/1350/32";
     private static final int SMALL = 1024;
 
     public static void main(String[] args) throws Exception {
@@ -50,6 +50,9 @@ public final class SinglePathThroughput {
             int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
             String which = args.length > 2 ? args[2] : "both";
             for (int i = 0; i < runs; i++) {
+                if (i == runs / 2) {
+                    Profiler.start();
+                }
                 if (!which.equals("small")) {
                     System.out.printf(Locale.ROOT, "kwik bulk %.1f MB/s%n", kwikBulk(cert, 256L << 20));
                 }
@@ -57,6 +60,7 @@ public final class SinglePathThroughput {
                     System.out.printf(Locale.ROOT, "kwik 1 KiB %,.0f msg/s%n", kwikMessages(cert, 200_000));
                 }
             }
+            Profiler.stop();
             cert.delete();
             return;
         }
@@ -70,12 +74,13 @@ public final class SinglePathThroughput {
                 mib, messages, runs, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
         System.out.println("raw Netty QUIC: " + rawConfig.describe() + "; one event loop per side");
         System.out.println("KWIK          : defaults of KwikServer/KwikClient (one event loop per side), one session, one stream");
-        // Warm-up, not counted: the JIT must have compiled both before the first counted run.
-        for (int i = 0; i < 2; i++) {
-            RawQuicBaseline.run(rawConfig, cert.certificate(), cert.privateKey(), Math.min(total, 64L << 20), RawQuicBaseline.CHUNK);
-            kwikBulk(cert, Math.min(total, 64L << 20));
-            RawQuicBaseline.run(rawConfig, cert.certificate(), cert.privateKey(), (long) SMALL * messages / 4, SMALL);
-            kwikMessages(cert, messages / 4);
+        // Warm-up, not counted: the JIT must have compiled both before the first counted run (KWIK's rate still
+        // climbed for about 1 GiB after a cold start).
+        for (int i = 0; i < 3; i++) {
+            RawQuicBaseline.run(rawConfig, cert.certificate(), cert.privateKey(), Math.min(total, 256L << 20), RawQuicBaseline.CHUNK);
+            kwikBulk(cert, Math.min(total, 256L << 20));
+            RawQuicBaseline.run(rawConfig, cert.certificate(), cert.privateKey(), (long) SMALL * messages / 2, SMALL);
+            kwikMessages(cert, messages / 2);
         }
         List<Double> raw = new ArrayList<>();
         List<Double> kwik = new ArrayList<>();
@@ -131,6 +136,8 @@ public final class SinglePathThroughput {
         configs.add(new RawQuicBaseline.Config(true, 1350, 0, 16));
         configs.add(new RawQuicBaseline.Config(true, 1452, 0, 16));
         configs.add(new RawQuicBaseline.Config(true, 1452, 0, 64));
+        configs.add(new RawQuicBaseline.Config(true, 1350, 16, 16));
+        configs.add(new RawQuicBaseline.Config(true, 1350, 32, 16));
         configs.removeIf(c -> !RawQuicBaseline.available(c));
         long total = (long) mib << 20;
         List<List<Double>> rates = new ArrayList<>();

@@ -101,7 +101,7 @@ public final class ClientEndpoint implements PathJoiner {
                 result.completeExceptionally(new KwikTimeoutException(ErrorCode.CONNECT_TIMEOUT, "no KWIK handshake with "
                         + target + " within " + config.connectTimeout().toMillis() + " ms; is a KWIK server listening there?"));
             }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            QuicChannel.newBootstrap(udp)
+            QuicCodecs.client(udp)
                     .handler(new PathHandlers.Connection())
                     .streamHandler(PathHandlers.streamInitializer(maxPacket()))
                     .remoteAddress(remote)

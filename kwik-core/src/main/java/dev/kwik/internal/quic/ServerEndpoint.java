@@ -17,7 +17,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -86,7 +85,7 @@ public final class ServerEndpoint implements SessionRegistry {
     }
 
     private InetSocketAddress bindOne(InetSocketAddress bind) {
-        io.netty.channel.ChannelHandler codec = QuicCodecs.configure(new QuicServerCodecBuilder(), config)
+        io.netty.channel.ChannelHandler codec = QuicCodecs.server(config)
                 .sslContext(ssl)
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
                 .handler(new ChannelInitializer<QuicChannel>() {
