@@ -2,10 +2,8 @@ package dev.kwik.internal.path;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.LongObjectHashMap;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +18,8 @@ import java.util.List;
 final class ChannelPool {
     static final class DataChannel {
         Channel channel;
-        ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+        /** Packets of this drain, or every packet since the channel was asked for until it opens. */
+        final PacketBatch batch = new PacketBatch();
         int assigned;
         boolean dirty;
     }
@@ -56,21 +55,18 @@ final class ChannelPool {
         return best;
     }
 
-    /** Queues a packet on a channel (held until the channel is open). */
+    /** Adds a packet to the channel's batch, written by {@link #flush} (or when the channel opens). */
     void write(DataChannel dc, ByteBuf packet) {
-        if (dc.channel == null) {
-            dc.pending.add(packet);
-            return;
-        }
-        dc.channel.write(packet, dc.channel.voidPromise());
-        dc.dirty = true;
+        dc.batch.add(packet);
+        dc.dirty = dc.channel != null;
     }
 
+    /** Writes each open channel's batch: one QUIC stream write per channel. */
     void flush() {
         for (DataChannel c : channels) {
             if (c.dirty) {
                 c.dirty = false;
-                c.channel.flush();
+                c.batch.writeTo(c.channel);
             }
         }
     }
@@ -86,7 +82,8 @@ final class ChannelPool {
         if (dc.assigned == 0 && channels.size() > needed && dc.channel != null) {
             channels.remove(dc);
             if (dc.dirty) {
-                dc.channel.flush();
+                dc.dirty = false;
+                dc.batch.writeTo(dc.channel);
             }
             conn.finishDataChannel(dc.channel);
         }
@@ -105,17 +102,11 @@ final class ChannelPool {
                 return;
             }
             dc.channel = ch;
-            ByteBuf b;
-            while ((b = dc.pending.poll()) != null) {
-                ch.write(b, ch.voidPromise());
-            }
-            ch.flush();
+            dc.dirty = false;
+            dc.batch.writeTo(ch);
         }, cause -> {
             // The connection is going away: the path's close handling reports it; drop what waited here.
-            ByteBuf b;
-            while ((b = dc.pending.poll()) != null) {
-                ReferenceCountUtil.release(b);
-            }
+            dc.batch.release();
         });
         return dc;
     }
@@ -123,10 +114,7 @@ final class ChannelPool {
     void close() {
         closed = true;
         for (DataChannel c : channels) {
-            ByteBuf b;
-            while ((b = c.pending.poll()) != null) {
-                b.release();
-            }
+            c.batch.release();
         }
         channels.clear();
         byStream.clear();

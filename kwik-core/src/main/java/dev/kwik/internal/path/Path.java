@@ -10,7 +10,6 @@ import dev.kwik.internal.wire.HelloOk;
 import dev.kwik.internal.wire.VarInt;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.util.internal.PlatformDependent;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -74,7 +73,8 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
     private long earlyBytes;
     private volatile PathOwner owner;
     private long nextPn;
-    private boolean controlDirty;
+    /** Control packets of this drain or read batch, written as one stream write by {@link #flush}. */
+    private final PacketBatch controlBatch = new PacketBatch();
     private volatile PathState state = PathState.CONNECTING;
     private volatile PathState stateBeforeEnd = PathState.CONNECTING;
     private volatile long closedAtMillis;
@@ -281,16 +281,13 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
 
     private void flush() {
         pool.flush();
-        if (controlDirty) {
-            controlDirty = false;
-            conn.controlChannel().flush();
+        if (!controlBatch.isEmpty()) {
+            controlBatch.writeTo(conn.controlChannel());
         }
     }
 
     private void writeControl(ByteBuf packet, boolean retransmittable) {
-        Channel ch = conn.controlChannel();
-        ch.write(number(packet, retransmittable, false), ch.voidPromise());
-        controlDirty = true;
+        controlBatch.add(number(packet, retransmittable, false));
     }
 
     /** Gives the packet its number and header (written into the room in front of the frames). */
@@ -447,6 +444,7 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
             heartbeat.cancel(false);
         }
         pool.close();
+        controlBatch.release();
         if (earlyData != null) {
             earlyData.forEach(ByteBuf::release);
             earlyData.clear();

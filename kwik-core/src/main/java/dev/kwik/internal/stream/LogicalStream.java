@@ -55,6 +55,9 @@ public final class LogicalStream implements KwikStream {
 
     private KwikException closedCause;
     private boolean retired;
+    /** A reader wake-up is queued on an event loop (see {@link #onStreamFrame}); guarded by {@link #lock}. */
+    private boolean wakeQueued;
+    private final Runnable wakeReaders = this::wakeReaders;
     /** A secondary's writer into the client's stream: no receive side, and close() sends no FIN. */
     private boolean attached;
 
@@ -506,11 +509,15 @@ public final class LogicalStream implements KwikStream {
     // ------------------------------------------------------------------ frames from the peer (event loop)
 
     /**
-     * A STREAM frame for this stream.
+     * A STREAM frame for this stream. Readers are not woken here but once per read batch: the wake-up goes to
+     * {@code afterBatch} (the receiving path's event loop, which runs it after the I/O it is processing), once
+     * per stream until it has run. Waking the reader per frame was 14% of the receiving loop with 1 KiB messages
+     * (an unpark each, and the reader then contending for this lock with the next frame).
      *
      * @return growth of the highest received offset, for session flow control
      */
-    public long onStreamFrame(long offset, ByteBuf data, boolean fin, boolean messageEnd, int source) throws WireException {
+    public long onStreamFrame(long offset, ByteBuf data, boolean fin, boolean messageEnd, int source,
+                              java.util.concurrent.Executor afterBatch) throws WireException {
         lock.lock();
         try {
             if (recvState == RecvState.NONE) {
@@ -532,10 +539,21 @@ public final class LogicalStream implements KwikStream {
             // A frame without data (a bare FIN) buffers nothing: it counts against stream credit, not session credit.
             long grew = data.isReadable() ? noteSource(source, end) : 0;
             settleSources();
-            if (buffer.readableNow() > 0 || buffer.isFinished()) {
-                readable.signalAll();
+            if (!wakeQueued && (buffer.readableNow() > 0 || buffer.isFinished())) {
+                wakeQueued = true;
+                afterBatch.execute(wakeReaders);
             }
             return grew;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wakeReaders() {
+        lock.lock();
+        try {
+            wakeQueued = false;
+            readable.signalAll();
         } finally {
             lock.unlock();
         }
