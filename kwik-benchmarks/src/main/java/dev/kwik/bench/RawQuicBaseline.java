@@ -104,8 +104,13 @@ final class RawQuicBaseline {
      * own buffer, copied from a byte[]); returns the rate and the client's datagram counts.
      */
     static Run run(Config c, File certificate, File privateKey, long total, int writeSize) throws Exception {
-        EventLoopGroup serverGroup = group(c);
-        EventLoopGroup clientGroup = group(c);
+        return run(c, certificate, privateKey, total, writeSize, null);
+    }
+
+    /** As above; {@code cpu}, if given, is read before the event loops end. */
+    static Run run(Config c, File certificate, File privateKey, long total, int writeSize, ThreadCpu cpu) throws Exception {
+        EventLoopGroup serverGroup = group(c, "raw-server");
+        EventLoopGroup clientGroup = group(c, "raw-client");
         CompletableFuture<Long> done = new CompletableFuture<>();
         try {
             QuicSslContext serverSsl = QuicSslContextBuilder.forServer(privateKey, null, certificate)
@@ -140,6 +145,9 @@ final class RawQuicBaseline {
             Source source = new Source(total, writeSize);
             QuicStreamChannel stream = quic.createStream(QuicStreamType.BIDIRECTIONAL, source).get(5, TimeUnit.SECONDS);
             long end = done.get(120, TimeUnit.SECONDS);
+            if (cpu != null) {
+                cpu.stop();
+            }
             QuicConnectionStats stats = quic.collectStats().get(5, TimeUnit.SECONDS);
             stream.close();
             quic.close().sync();
@@ -152,8 +160,9 @@ final class RawQuicBaseline {
         }
     }
 
-    private static EventLoopGroup group(Config c) {
-        return new MultiThreadIoEventLoopGroup(1, c.epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    private static EventLoopGroup group(Config c, String name) {
+        return new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory(name),
+                c.epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
     private static <B extends QuicCodecBuilder<B>> B windows(B b, Config c) {

@@ -44,6 +44,22 @@ public final class SinglePathThroughput {
             rawConfigs(args.length > 1 ? Integer.parseInt(args[1]) : 128, args.length > 2 ? Integer.parseInt(args[2]) : 3);
             return;
         }
+        if (args.length > 0 && args[0].equals("--raw-only")) {
+            // The raw baseline alone, with CPU per unit of work by thread role.
+            SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
+            RawQuicBaseline.Config c = RawQuicBaseline.Config.parse(System.getProperty("kwik.bench.raw", BEST_RAW));
+            int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+            for (int i = 0; i < runs; i++) {
+                ThreadCpu cpu = new ThreadCpu();
+                double bulk = RawQuicBaseline.run(c, cert.certificate(), cert.privateKey(), 256L << 20, RawQuicBaseline.CHUNK, cpu).megabytesPerSecond();
+                System.out.printf(Locale.ROOT, "raw bulk %.1f MB/s; CPU ns per KiB: %s%n", bulk, cpu.perUnit(256 * 1024));
+                cpu = new ThreadCpu();
+                double small = RawQuicBaseline.run(c, cert.certificate(), cert.privateKey(), 200_000L * SMALL, SMALL, cpu).megabytesPerSecond() * 1e6 / SMALL;
+                System.out.printf(Locale.ROOT, "raw 1 KiB %,.0f writes/s; CPU ns per write: %s%n", small, cpu.perUnit(200_000));
+            }
+            cert.delete();
+            return;
+        }
         if (args.length > 0 && args[0].equals("--kwik-only")) {
             // For profilers: KWIK alone, bulk then 1 KiB messages, nothing else in the process.
             SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
@@ -54,10 +70,14 @@ public final class SinglePathThroughput {
                     Profiler.start();
                 }
                 if (!which.equals("small")) {
-                    System.out.printf(Locale.ROOT, "kwik bulk %.1f MB/s%n", kwikBulk(cert, 256L << 20));
+                    ThreadCpu cpu = new ThreadCpu();
+                    double r = kwikBulk(cert, 256L << 20, cpu);
+                    System.out.printf(Locale.ROOT, "kwik bulk %.1f MB/s; CPU ns per KiB: %s%n", r, cpu.perUnit(256 * 1024));
                 }
                 if (!which.equals("bulk")) {
-                    System.out.printf(Locale.ROOT, "kwik 1 KiB %,.0f msg/s%n", kwikMessages(cert, 200_000));
+                    ThreadCpu cpu = new ThreadCpu();
+                    double r = kwikMessages(cert, 200_000, cpu);
+                    System.out.printf(Locale.ROOT, "kwik 1 KiB %,.0f msg/s; CPU ns per message: %s%n", r, cpu.perUnit(200_000));
                 }
             }
             Profiler.stop();
@@ -164,6 +184,11 @@ public final class SinglePathThroughput {
 
     /** KWIK: the client writes {@code total} bytes in 64 KiB messages on one stream; the server reads to EOF. MB/s. */
     static double kwikBulk(SelfSignedCertificate cert, long total) throws Exception {
+        return kwikBulk(cert, total, null);
+    }
+
+    /** As {@link #kwikBulk(SelfSignedCertificate, long)}; {@code cpu}, if given, is read before the session closes. */
+    static double kwikBulk(SelfSignedCertificate cert, long total, ThreadCpu cpu) throws Exception {
         try (KwikServer server = server(cert); KwikClient client = client(cert)) {
             KwikSession session = client.dial("localhost:" + server.localAddress().getPort());
             KwikServerSession accepted = server.accept(Duration.ofSeconds(5));
@@ -183,12 +208,19 @@ public final class SinglePathThroughput {
             }
             s.close();
             long end = done.get(120, TimeUnit.SECONDS);
+            if (cpu != null) {
+                cpu.stop();
+            }
             return total / ((end - start) / 1e9) / 1e6;
         }
     }
 
     /** KWIK: {@code count} 1 KiB messages on one stream, each read whole with readMessage. Messages per second. */
     static double kwikMessages(SelfSignedCertificate cert, int count) throws Exception {
+        return kwikMessages(cert, count, null);
+    }
+
+    static double kwikMessages(SelfSignedCertificate cert, int count, ThreadCpu cpu) throws Exception {
         try (KwikServer server = server(cert); KwikClient client = client(cert)) {
             KwikSession session = client.dial("localhost:" + server.localAddress().getPort());
             KwikServerSession accepted = server.accept(Duration.ofSeconds(5));
@@ -208,6 +240,9 @@ public final class SinglePathThroughput {
                 s.write(m);
             }
             long end = done.get(120, TimeUnit.SECONDS);
+            if (cpu != null) {
+                cpu.stop();
+            }
             return count / ((end - start) / 1e9);
         }
     }

@@ -87,6 +87,11 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
     private long pingOutstanding = -1;
     /** Sequence of the latest PING received in this read batch, answered once at its end; -1 if none. */
     private long pongDue = -1;
+    /** {@link #endOfReadBatch} is queued for the read batch in progress. */
+    private boolean batchEndQueued;
+    private final Runnable batchEnd = this::endOfReadBatch;
+    /** Runs tasks at the end of the read batch in progress (for the session: reader wake-ups). Event loop. */
+    private final java.util.concurrent.Executor afterReadBatch = this::runAfterReadBatch;
 
     // Counters, written on the event loop only, read by anyone.
     private volatile long bytesSent;
@@ -351,6 +356,10 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
                 log.debug("path={} state=ACTIVE (heard from again)", id);
                 owner.onStateChanged(this, PathState.DEGRADED);
             }
+            if (!batchEndQueued) {
+                batchEndQueued = true;
+                conn.afterReadBatch(batchEnd);
+            }
             if (decoder.decode(body, this)) {
                 acks.received(pn);
             }
@@ -362,8 +371,18 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
         }
     }
 
-    /** End of a read batch on one of this path's QUIC streams: acknowledge what arrived, flush. */
-    public void onReadComplete() {
+    /** Runs tasks at the end of the read batch in progress (see {@link PathConnection#afterReadBatch}). Event loop. */
+    public java.util.concurrent.Executor afterReadBatch() {
+        return afterReadBatch;
+    }
+
+    private void runAfterReadBatch(Runnable task) {
+        conn.afterReadBatch(task);
+    }
+
+    /** End of the read batch on this path's socket: acknowledge what arrived (one ACK per batch), answer PINGs, flush. */
+    private void endOfReadBatch() {
+        batchEndQueued = false;
         if (isFinished()) {
             return;
         }

@@ -14,6 +14,12 @@ import java.util.function.Consumer;
 public interface PathConnection {
     EventLoop eventLoop();
 
+    /**
+     * Runs {@code task} on the event loop at the end of the read batch in progress (every datagram of it
+     * delivered), before QUIC sends. Event loop only.
+     */
+    void afterReadBatch(Runnable task);
+
     /** The bidirectional QUIC stream carrying this path's control packets. */
     Channel controlChannel();
 

@@ -85,7 +85,7 @@ public final class ClientEndpoint implements PathJoiner {
         io.netty.channel.ChannelHandler codec = QuicCodecs.configure(new QuicClientCodecBuilder(), config)
                 .sslEngineProvider(q -> ssl.newEngine(q.alloc(), remote.getHostString(), remote.getPort()))
                 .build();
-        QuicCodecs.udp(group).handler(codec).bind(0).addListener((ChannelFuture bf) -> {
+        QuicCodecs.udp(group, codec).bind(0).addListener((ChannelFuture bf) -> {
             if (!bf.isSuccess()) {
                 result.completeExceptionally(new KwikException(ErrorCode.CONNECTION_LOST,
                         "could not open a UDP socket to dial " + target + ": " + bf.cause(), bf.cause()));

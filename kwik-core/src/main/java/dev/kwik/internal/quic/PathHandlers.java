@@ -77,7 +77,35 @@ final class PathHandlers {
         }
     }
 
-    /** Delivers framed packets to the path; acknowledges at the end of each read batch. */
+    /**
+     * First on a UDP socket's pipeline, before the QUIC codec: runs what the socket's paths asked to do at the end
+     * of the read batch (acknowledge what arrived, wake readers) once the codec has delivered every datagram of the
+     * batch and before it lets quiche send, so KWIK's ACKs leave in the datagrams that carry QUIC's. A QUIC
+     * stream's own read-complete comes once per datagram, which made one ACK packet per datagram. Event loop.
+     */
+    static final class ReadBatchEnd extends ChannelInboundHandlerAdapter {
+        private final java.util.ArrayList<Runnable> due = new java.util.ArrayList<>();
+
+        void add(Runnable task) {
+            due.add(task);
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            // Tasks may add tasks (a wake-up after an ACK): run by index until none is left.
+            for (int i = 0; i < due.size(); i++) {
+                try {
+                    due.get(i).run();
+                } catch (RuntimeException e) {
+                    log.warn("event=read-batch-task-failed", e);
+                }
+            }
+            due.clear();
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    /** Delivers framed packets to the path. */
     static final class Inbound extends ChannelInboundHandlerAdapter {
         private Path path;
         private boolean control;
@@ -106,14 +134,6 @@ final class PathHandlers {
                 }
             } finally {
                 body.release();
-            }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            Path p = path(ctx);
-            if (p != null) {
-                p.onReadComplete();
             }
         }
 

@@ -94,7 +94,21 @@ public final class QuicCodecs {
                 EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
-    public static Bootstrap udp(EventLoopGroup group) {
+    /**
+     * A UDP socket bootstrap whose pipeline is {@link PathHandlers.ReadBatchEnd}, then {@code codec}: paths on the
+     * socket act at the end of each read batch, before quiche sends, so what they write then leaves with quiche's
+     * own acknowledgements.
+     */
+    public static Bootstrap udp(EventLoopGroup group, io.netty.channel.ChannelHandler codec) {
+        return udp(group).handler(new io.netty.channel.ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new PathHandlers.ReadBatchEnd(), codec);
+            }
+        });
+    }
+
+    private static Bootstrap udp(EventLoopGroup group) {
         Bootstrap b = new Bootstrap().group(group)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20);

@@ -73,6 +73,21 @@ final class QuicPathConnection implements PathConnection {
         closeEvent = e;
     }
 
+    private PathHandlers.ReadBatchEnd batchEnd;
+
+    @Override
+    public void afterReadBatch(Runnable task) {
+        if (batchEnd == null) {
+            Channel udp = quic.parent();
+            batchEnd = udp == null ? null : udp.pipeline().get(PathHandlers.ReadBatchEnd.class);
+            if (batchEnd == null) {
+                quic.eventLoop().execute(task);
+                return;
+            }
+        }
+        batchEnd.add(task);
+    }
+
     @Override
     public EventLoop eventLoop() {
         return quic.eventLoop();

@@ -103,7 +103,7 @@ public final class ServerEndpoint implements SessionRegistry {
                 .build();
         Channel ch;
         try {
-            ch = QuicCodecs.udp(group).handler(codec).bind(bind).sync().channel();
+            ch = QuicCodecs.udp(group, codec).bind(bind).sync().channel();
         } catch (Exception e) {
             throw new KwikException(ErrorCode.INTERNAL_ERROR, "could not bind a KWIK server to " + bind + ": " + e, e);
         }

@@ -495,7 +495,7 @@ public abstract class SessionCore implements StreamHost, KwikSession {
     void onStream(Path from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
-            flow.onReceived(from.source(), s.onStreamFrame(offset, data, fin, messageEnd, from.source(), from.connection().eventLoop()));
+            flow.onReceived(from.source(), s.onStreamFrame(offset, data, fin, messageEnd, from.source(), from.afterReadBatch()));
         }
     }
 

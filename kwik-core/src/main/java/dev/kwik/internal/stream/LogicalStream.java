@@ -30,7 +30,7 @@ public final class LogicalStream implements KwikStream {
     private final long id;
     private final boolean local;
     private final StreamHost host;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock = new BriefLock();
     private final Condition readable = lock.newCondition();
     private final Condition writable = lock.newCondition();
     private final ReentrantLock writeLock = new ReentrantLock();
