@@ -246,7 +246,7 @@ public final class ClientSession extends SessionCore {
                 throw new WireException(ErrorCode.PROTOCOL_VIOLATION,
                         "a secondary cannot end stream " + streamId + "; the primary's FIN sets its final size");
             }
-            if (StreamIds.isClientInitiated(streamId) && !streams.isOpenLocal(streamId)) {
+            if (StreamIds.isClientInitiated(streamId) && !streams.openedLocally(streamId)) {
                 throw new WireException(ErrorCode.STREAM_STATE_ERROR,
                         "secondary wrote into stream " + streamId + ", which this client has not opened");
             }

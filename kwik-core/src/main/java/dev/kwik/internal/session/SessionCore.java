@@ -433,6 +433,17 @@ public abstract class SessionCore implements StreamHost, KwikSession {
         sendControlPacket(packet);
     }
 
+    /** Closes every live path of writer {@code source} with {@code code} (it learns why); the session goes on. */
+    @Override
+    public void writerViolated(int source, ErrorCode code, String reason) {
+        for (Path p : paths) {
+            if (p.source() == source && !p.isFinished()) {
+                log.debug("session={} event=writer-violation path={} code={} reason={}", idHex, p.id(), code, reason);
+                p.connection().eventLoop().execute(() -> p.sendCloseAndClose(code, 0, reason, false));
+            }
+        }
+    }
+
     @Override
     public void streamDone(LogicalStream stream) {
         long grant = streams.retire(stream);
@@ -496,6 +507,8 @@ public abstract class SessionCore implements StreamHost, KwikSession {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
             flow.onReceived(from.source(), s.onStreamFrame(offset, data, fin, messageEnd, from.source(), from.afterReadBatch()));
+        } else {
+            streams.checkRetired(streamId, offset + data.readableBytes(), fin);
         }
     }
 

@@ -25,7 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class LogicalStream implements KwikStream {
     private enum SendState { OPEN, FIN_SENT, RESET_SENT, STOPPED, NONE }
 
-    private enum RecvState { OPEN, DONE, RESET_RECEIVED, STOPPED_LOCALLY, NONE }
+    private enum RecvState { OPEN, DONE, RESET_RECEIVED, STOPPED_LOCALLY, FAILED, NONE }
+
+    private static final int[] NO_SOURCES = new int[0];
 
     private final long id;
     private final boolean local;
@@ -47,6 +49,10 @@ public final class LogicalStream implements KwikStream {
     private final ReceiveBuffer buffer;
     private long advertisedMax;
     private long resetCode;
+    /** The final size set by a RESET_STREAM, or by a FIN after the receive side ended (else the buffer's), else -1. */
+    private long finalSizeSeen = -1;
+    /** Why reads fail in state FAILED. */
+    private KwikException recvFailure;
     /** Offset up to which this stream's bytes count as consumed (read, or dropped with a reset or stop). */
     private long consumedMark;
     /** Per source (a server writing here; one on a server): highest end offset it wrote, and how much of that was reported consumed. */
@@ -196,6 +202,7 @@ public final class LogicalStream implements KwikStream {
         switch (recvState) {
             case NONE -> throw new KwikException(ErrorCode.STREAM_STATE_ERROR,
                     "stream " + id + " is a local unidirectional stream: it has no receiving side");
+            case FAILED -> throw recvFailure;
             case RESET_RECEIVED -> throw new KwikStreamException(ErrorCode.STREAM_RESET, id, resetCode,
                     "stream " + id + " was reset by the peer with code " + resetCode);
             case STOPPED_LOCALLY -> throw new KwikException(ErrorCode.STREAM_CLOSED,
@@ -518,6 +525,8 @@ public final class LogicalStream implements KwikStream {
      */
     public long onStreamFrame(long offset, ByteBuf data, boolean fin, boolean messageEnd, int source,
                               java.util.concurrent.Executor afterBatch) throws WireException {
+        int[] violators = NO_SOURCES;
+        long grew;
         lock.lock();
         try {
             if (recvState == RecvState.NONE) {
@@ -528,24 +537,98 @@ public final class LogicalStream implements KwikStream {
                 throw new WireException(ErrorCode.FLOW_CONTROL_ERROR,
                         "stream " + id + ": data up to offset " + end + " beyond the credit of " + advertisedMax);
             }
+            if (fin && recvState == RecvState.OPEN && buffer.finalSize() < 0) {
+                violators = refuseOthersPast(end, source);
+            }
             if (recvState != RecvState.OPEN) {
-                // Reset, stopped or done: account for flow control but keep nothing.
+                // Done, reset, stopped or failed: keep nothing, but a known final size still binds (RFC 9000 §4.5).
+                if (violators.length == 0) {
+                    checkFinalSize(end, fin);
+                }
+                if (fin && finalSize() < 0) {
+                    finalSizeSeen = end;
+                }
                 buffer.extend(end);
-                long grew = data.isReadable() ? noteSource(source, end) : 0;
+                grew = data.isReadable() ? noteSource(source, end) : 0;
                 reportConsumed(buffer.highestOffset());
                 return grew;
             }
             buffer.insert(offset, data, fin, messageEnd);
             // A frame without data (a bare FIN) buffers nothing: it counts against stream credit, not session credit.
-            long grew = data.isReadable() ? noteSource(source, end) : 0;
+            grew = data.isReadable() ? noteSource(source, end) : 0;
             settleSources();
             if (!wakeQueued && (buffer.readableNow() > 0 || buffer.isFinished())) {
                 wakeQueued = true;
                 afterBatch.execute(wakeReaders);
             }
-            return grew;
         } finally {
             lock.unlock();
+            reportViolators(violators);
+        }
+        return grew;
+    }
+
+    /** The final size once known (FIN or RESET_STREAM), else -1. */
+    public long finalSize() {
+        return buffer.finalSize() >= 0 ? buffer.finalSize() : finalSizeSeen;
+    }
+
+    /** FINAL_SIZE_ERROR for data past a known final size, or a FIN that would change it. */
+    private void checkFinalSize(long end, boolean fin) throws WireException {
+        long known = finalSize();
+        if (known >= 0 && (end > known || fin && end != known)) {
+            throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "stream " + id + ": " + (fin && end <= known
+                    ? "final size changed from " + known + " to " + end : "data up to offset " + end + " past its final size " + known));
+        }
+    }
+
+    /**
+     * A final size set by writer {@code setter} (the primary's FIN or RESET_STREAM; on a server, the client's).
+     * The setter's own bytes past it are its FINAL_SIZE_ERROR. Bytes other writers (secondaries) wrote past it are
+     * theirs: dropped, given back to their session credit, and those writers are returned so that their paths
+     * close with FINAL_SIZE_ERROR while the session and the stream go on, whatever order the frames came in. If the
+     * application already read such bytes, the stream cannot be made whole: its reads fail with FINAL_SIZE_ERROR
+     * (state FAILED), and the session still goes on. Lock held.
+     */
+    private int[] refuseOthersPast(long finalSize, int setter) throws WireException {
+        if (setter < sourceHighest.length && sourceHighest[setter] > finalSize) {
+            throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "final size " + finalSize + " of stream " + id
+                    + " below data already received up to " + sourceHighest[setter]);
+        }
+        int[] violators = NO_SOURCES;
+        for (int s = 0; s < sourceHighest.length; s++) {
+            if (s != setter && sourceHighest[s] > finalSize) {
+                violators = java.util.Arrays.copyOf(violators, violators.length + 1);
+                violators[violators.length - 1] = s;
+                long kept = Math.max(finalSize, sourceReleased[s]);
+                if (sourceHighest[s] > kept) {
+                    host.onConsumed(s, sourceHighest[s] - kept);
+                }
+                sourceHighest[s] = kept;
+            }
+        }
+        if (violators.length == 0) {
+            return violators;
+        }
+        if (buffer.readOffset() > finalSize) {
+            recvState = RecvState.FAILED;
+            recvFailure = new KwikException(ErrorCode.FINAL_SIZE_ERROR, "stream " + id + " was ended at " + finalSize
+                    + " by its primary, but " + (buffer.readOffset() - finalSize) + " bytes past that, written by a "
+                    + "secondary server, were already read; the stream's data cannot be trusted");
+            buffer.discard();
+            reportConsumed(buffer.highestOffset());
+            readable.signalAll();
+            maybeRetire();
+        } else {
+            buffer.truncate(finalSize);
+        }
+        return violators;
+    }
+
+    private void reportViolators(int[] sources) {
+        for (int s : sources) {
+            host.writerViolated(s, ErrorCode.FINAL_SIZE_ERROR, "wrote into stream " + id + " past its final size "
+                    + finalSize() + ", which the primary set");
         }
     }
 
@@ -561,20 +644,27 @@ public final class LogicalStream implements KwikStream {
 
     /** RESET_STREAM from {@code source}; returns growth of its highest offset for session flow control. */
     public long onReset(long code, long finalSize, int source) throws WireException {
+        int[] violators = NO_SOURCES;
+        long grew;
         lock.lock();
         try {
             if (recvState == RecvState.NONE) {
                 throw new WireException(ErrorCode.STREAM_STATE_ERROR, "RESET_STREAM for send-only stream " + id);
             }
-            if (finalSize < buffer.highestOffset() || buffer.finalSize() >= 0 && buffer.finalSize() != finalSize) {
+            long known = finalSize();
+            if (known >= 0 && known != finalSize) {
                 throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "stream " + id + ": reset final size " + finalSize
-                        + " contradicts data received up to " + buffer.highestOffset());
+                        + " contradicts the final size " + known);
             }
             if (finalSize > advertisedMax) {
                 throw new WireException(ErrorCode.FLOW_CONTROL_ERROR, "stream " + id + ": reset final size beyond credit");
             }
+            if (known < 0) {
+                violators = refuseOthersPast(finalSize, source);
+            }
+            finalSizeSeen = finalSize;
             buffer.extend(finalSize);
-            long grew = noteSource(source, finalSize);
+            grew = noteSource(source, finalSize);
             // Bytes never read count as consumed, so the session window is not lost to a reset stream.
             buffer.discard();
             reportConsumed(finalSize);
@@ -584,10 +674,11 @@ public final class LogicalStream implements KwikStream {
                 readable.signalAll();
             }
             maybeRetire();
-            return grew;
         } finally {
             lock.unlock();
+            reportViolators(violators);
         }
+        return grew;
     }
 
     /** STOP_SENDING from the peer: fail writers and answer with RESET_STREAM carrying the same code. */

@@ -171,6 +171,37 @@ public final class ReceiveBuffer {
         buffered += n;
     }
 
+    /**
+     * Drops every byte and message end at or past {@code end} and lowers the highest offset to it: what other
+     * writers (secondaries) wrote past the final size the primary then set. Nothing below the read position can be
+     * dropped (the caller checks). Returns the bytes dropped.
+     */
+    public long truncate(long end) {
+        long dropped = 0;
+        Map.Entry<Long, ByteBuf> e;
+        while ((e = segments.lastEntry()) != null && e.getKey() + e.getValue().readableBytes() > end) {
+            ByteBuf seg = e.getValue();
+            long segStart = e.getKey();
+            if (segStart >= end) {
+                segments.remove(segStart);
+                dropped += seg.readableBytes();
+                seg.release();
+                pieces.add(-1);
+            } else {
+                int keep = (int) (end - segStart);
+                dropped += seg.readableBytes() - keep;
+                seg.writerIndex(seg.readerIndex() + keep);
+                break;
+            }
+        }
+        java.util.SortedSet<Long> past = messageEnds.tailSet(end, false);
+        pieces.add(-past.size());
+        past.clear();
+        buffered -= dropped;
+        highestOffset = Math.min(highestOffset, end);
+        return dropped;
+    }
+
     /** Moves the highest offset to {@code end} without keeping data (stream reset or stopped); returns the growth. */
     public long extend(long end) {
         long grew = Math.max(0, end - highestOffset);

@@ -24,6 +24,13 @@ public interface StreamHost {
     /** The application consumed {@code bytes} that {@code source} wrote (read or discarded); the session may widen that source's window. */
     void onConsumed(int source, long bytes);
 
+    /**
+     * Writer {@code source} (a secondary server, on a client) broke a rule about data it wrote, found after its
+     * frames were taken (its bytes past the final size the primary set later): close that writer's paths with
+     * {@code code}; the session goes on.
+     */
+    void writerViolated(int source, dev.kwik.ErrorCode code, String reason);
+
     /** Both directions of the stream are finished: forget it and return its slot to the peer. */
     void streamDone(LogicalStream stream);
 

@@ -36,6 +36,17 @@ public final class StreamTable {
     private long peerMaxStreamData;
     private KwikException closed;
     private boolean acceptNone;
+    /**
+     * Final sizes of the most recently forgotten streams, so that data past them is still an error (RFC 9000
+     * §4.5); bounded, older ones are forgotten for good and late frames for them ignored.
+     */
+    private final java.util.LinkedHashMap<Long, Long> retiredFinalSizes = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, Long> eldest) {
+            return size() > RETIRED_FINAL_SIZES;
+        }
+    };
+    static final int RETIRED_FINAL_SIZES = 256;
 
     /**
      * @param localMaxConcurrent streams of each type the peer may have open at once
@@ -172,6 +183,24 @@ public final class StreamTable {
         }
     }
 
+    /**
+     * A frame for a stream already forgotten ({@link #forFrame} returned null): FINAL_SIZE_ERROR if it brings data
+     * past, or a different FIN than, the final size the stream ended with, while that is still remembered.
+     */
+    public void checkRetired(long id, long end, boolean fin) throws WireException {
+        Long finalSize;
+        lock.lock();
+        try {
+            finalSize = retiredFinalSizes.get(id);
+        } finally {
+            lock.unlock();
+        }
+        if (finalSize != null && (end > finalSize || fin && end != finalSize)) {
+            throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "stream " + id + " ended with final size " + finalSize
+                    + (end > finalSize ? ", but data up to offset " + end + " arrived after it" : ", but a FIN at " + end + " arrived after it"));
+        }
+    }
+
     /** The stream with that id if this side still knows it, without opening anything. */
     public LogicalStream peek(long id) {
         lock.lock();
@@ -182,11 +211,11 @@ public final class StreamTable {
         }
     }
 
-    /** Whether this side opened the (local-type) stream {@code id} and has not forgotten it. */
-    public boolean isOpenLocal(long id) {
+    /** Whether this side ever opened the (local-type) stream {@code id}, whether or not it finished since. */
+    public boolean openedLocally(long id) {
         lock.lock();
         try {
-            return streams.containsKey(id);
+            return StreamIds.index(id) < nextLocal[StreamIds.isUni(id) ? 1 : 0];
         } finally {
             lock.unlock();
         }
@@ -232,9 +261,13 @@ public final class StreamTable {
      * @return the new stream limit to grant the peer for that type, or -1 when no MAX_STREAMS is due
      */
     public long retire(LogicalStream s) {
+        long finalSize = s.finalSize();
         lock.lock();
         try {
             streams.remove(s.id());
+            if (finalSize >= 0) {
+                retiredFinalSizes.put(s.id(), finalSize);
+            }
             if (s.isLocal()) {
                 return -1;
             }
