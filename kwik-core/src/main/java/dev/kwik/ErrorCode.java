@@ -66,7 +66,15 @@ public enum ErrorCode {
     /** Local: opening one more stream would exceed the peer's stream limit. */
     STREAM_LIMIT_REACHED(0x48),
     /** Local: a blocking method was called on a Netty event-loop thread, where it would deadlock. */
-    BLOCKING_ON_EVENT_LOOP(0x49);
+    BLOCKING_ON_EVENT_LOOP(0x49),
+    /** Local: the thread was interrupted while it waited; its interrupt flag is set again. */
+    INTERRUPTED(0x4a),
+    /** Local: the session has no such path, or that path is no longer live. */
+    PATH_NOT_FOUND(0x4b),
+    /** Local: only the session's primary server may do this (add or remove paths); this server is a secondary. */
+    NOT_PRIMARY(0x4c),
+    /** Local: the path is the last one to this server and cannot be removed; add another first. */
+    LAST_PATH(0x4d);
 
     private final int wireValue;
 

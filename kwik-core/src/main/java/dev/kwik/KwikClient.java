@@ -38,7 +38,7 @@ public final class KwikClient implements AutoCloseable {
         if (b.trustAll) {
             log.warn("event=trust-all KWIK client accepts any server certificate; never use this in production");
         }
-        this.endpoint = new ClientEndpoint(b.config(), Tls.client(b.trustedPem, b.trustManagerFactory, b.trustAll),
+        this.endpoint = new ClientEndpoint(b.config(), Tls.client(b.trusted, b.trustManagerFactory, b.trustAll),
                 b.credentials, b.eventLoopThreads);
     }
 
@@ -66,7 +66,7 @@ public final class KwikClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             f.cancel(false);
-            throw new KwikException(ErrorCode.TIMEOUT, "interrupted while dialling " + address);
+            throw new KwikException(ErrorCode.INTERRUPTED, "interrupted while dialling " + address);
         }
     }
 
@@ -152,7 +152,8 @@ public final class KwikClient implements AutoCloseable {
 
     /** Configures a {@link KwikClient}. Defaults are documented on each setter. */
     public static final class Builder extends KwikTransportBuilder<Builder> {
-        private File trustedPem;
+        private final java.util.List<java.security.cert.X509Certificate> trusted = new java.util.ArrayList<>();
+        private final java.util.List<String> trustedFrom = new java.util.ArrayList<>();
         private TrustManagerFactory trustManagerFactory;
         private boolean trustAll;
         private byte[] credentials = new byte[0];
@@ -160,13 +161,29 @@ public final class KwikClient implements AutoCloseable {
         private Builder() {
         }
 
-        /** Trusts the certificates in this PEM file (instead of the JDK's default trust store). */
+        /**
+         * Trusts the certificates in this PEM file, one or a bundle of several (instead of the JDK's default trust
+         * store). Call it once per file: a session's primary and secondary servers may each present their own
+         * certificate, and every one trusted here is accepted. Read now.
+         *
+         * @throws IllegalArgumentException if the file is missing or holds no certificate
+         */
         public Builder trustCertificate(File pem) {
             Objects.requireNonNull(pem, "pem");
             if (!pem.isFile()) {
                 throw new IllegalArgumentException("trust certificate file not found: " + pem);
             }
-            this.trustedPem = pem;
+            this.trusted.addAll(Tls.readCertificates(pem));
+            this.trustedFrom.add(pem.toString());
+            return this;
+        }
+
+        /** Trusts these certificates (added to those of {@link #trustCertificate(File)}). */
+        public Builder trustCertificates(java.security.cert.X509Certificate... certificates) {
+            for (java.security.cert.X509Certificate c : certificates) {
+                this.trusted.add(Objects.requireNonNull(c, "certificate"));
+            }
+            this.trustedFrom.add(certificates.length + " certificate(s)");
             return this;
         }
 
@@ -193,7 +210,7 @@ public final class KwikClient implements AutoCloseable {
         /** Every setting but the credentials, for logs and diagnostics. */
         @Override
         public String toString() {
-            return "KwikClient.Builder[trust=" + (trustAll ? "all" : trustedPem != null ? trustedPem
+            return "KwikClient.Builder[trust=" + (trustAll ? "all" : !trusted.isEmpty() ? String.join(" + ", trustedFrom)
                     : trustManagerFactory != null ? "trust-manager" : "jdk-default") + ", credentials="
                     + credentials.length + "B, " + transportSettings() + "]";
         }

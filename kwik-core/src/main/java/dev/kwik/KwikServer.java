@@ -157,7 +157,7 @@ public final class KwikServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (f.cancel(false) || f.isCompletedExceptionally()) {
-                throw new KwikException(ErrorCode.TIMEOUT, "interrupted while accepting");
+                throw new KwikException(ErrorCode.INTERRUPTED, "interrupted while accepting");
             }
             return f.join();
         }

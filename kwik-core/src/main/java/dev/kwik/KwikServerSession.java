@@ -17,9 +17,20 @@ public interface KwikServerSession extends KwikSession {
 
     /**
      * Asks the client to open a path to {@code address} (primary only). The future completes with the new path
-     * once the client reports it joined, or fails with a {@link KwikException}: {@link ErrorCode#PATH_JOIN_REFUSED}
-     * (path limit, refused ticket, unreachable address, with the client's reason), {@link ErrorCode#CONNECT_TIMEOUT},
-     * {@link ErrorCode#SESSION_CLOSED}.
+     * once the client reports it joined, or fails with a {@link KwikException} whose code says why, with the
+     * client's or the target's reason in its message:
+     * <ul>
+     *   <li>{@link ErrorCode#TICKET_FORGED}: the target does not share this server's cluster secret;</li>
+     *   <li>{@link ErrorCode#TICKET_FOREIGN}, {@link ErrorCode#TICKET_EXPIRED}, {@link ErrorCode#TICKET_REPLAYED}:
+     *       the target refused the join ticket (another session, past its lifetime, used before);</li>
+     *   <li>{@link ErrorCode#PATH_JOIN_REFUSED}: a path limit (this server's {@code maxPathsPerSession}, the
+     *       target's, or the client's 16), an address the client cannot resolve, or another refusal;</li>
+     *   <li>{@link ErrorCode#TLS_HANDSHAKE_FAILED}: the client does not trust the target's certificate;</li>
+     *   <li>{@link ErrorCode#CONNECT_TIMEOUT}: the client reached no KWIK server there, or did not report within
+     *       twice the connect timeout; {@link ErrorCode#CONNECTION_LOST}: the new connection failed;</li>
+     *   <li>{@link ErrorCode#NOT_PRIMARY}: this server is a secondary; {@link KwikSessionClosedException}: the
+     *       session is closed.</li>
+     * </ul>
      */
     CompletableFuture<PathInfo> addPath(InetSocketAddress address);
 
@@ -28,7 +39,8 @@ public interface KwikServerSession extends KwikSession {
      * acknowledged, then has the client close it. The default path can be removed only while another path to
      * this server remains; the default moves there.
      *
-     * @return completes when the path is CLOSED
+     * @return completes when the path is CLOSED; fails with {@link ErrorCode#PATH_NOT_FOUND} (no such live path),
+     *         {@link ErrorCode#LAST_PATH} (the last path to this server) or {@link ErrorCode#NOT_PRIMARY}
      */
     CompletableFuture<PathInfo> removePath(long pathId);
 
@@ -45,8 +57,9 @@ public interface KwikServerSession extends KwikSession {
      * Sends opaque bytes to the server at the end of the client's path {@code pathId}, through the client
      * (primary → secondary, secondary → primary). At most 64 KiB.
      *
-     * @throws KwikException {@link ErrorCode#PATH_JOIN_REFUSED} for an unknown or dead path, or
-     *                       {@link ErrorCode#PACKET_TOO_LARGE} above the size limit
+     * @throws KwikException {@link ErrorCode#PATH_NOT_FOUND} for an unknown or dead path (primary),
+     *                       {@link ErrorCode#PACKET_TOO_LARGE} above the size limit, or
+     *                       {@link KwikSessionClosedException} once the session is closed
      */
     void sendRaw(long pathId, byte[] data);
 
@@ -71,7 +84,7 @@ public interface KwikServerSession extends KwikSession {
      * scheduler (1 to 1000, default 1), and whether the path is a backup, used only when no other path to
      * this server is alive.
      *
-     * @throws KwikException {@link ErrorCode#PATH_JOIN_REFUSED} if {@code pathId} is not a live path to this server
+     * @throws KwikException {@link ErrorCode#PATH_NOT_FOUND} if {@code pathId} is not a live path to this server
      */
     void pathPreferences(long pathId, int weight, boolean backup);
 

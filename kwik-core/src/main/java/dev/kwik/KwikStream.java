@@ -82,10 +82,21 @@ public interface KwikStream {
     /**
      * Ends the sending side: FIN with the final size at the highest offset written, or at
      * {@link #writePosition()} if that lies beyond (a writer that leaves ranges to other writers, such as a
-     * primary whose secondary fills the gaps, moves the position to the end first). Blocks while that final size
-     * needs credit from the peer. On a secondary's attached stream it only releases the writer. Idempotent.
+     * primary whose secondary fills the gaps, moves the position to the end first, or calls {@link #close(long)}).
+     * Never blocks: the FIN carries no data and needs no credit, whatever the peer has read. Bytes another writer
+     * (a secondary) wrote past the final size are refused to that writer; the stream and session go on. On a
+     * secondary's attached stream it only releases the writer. Idempotent.
      */
     void close();
+
+    /**
+     * Ends the sending side with exactly {@code finalSize} bytes: for a writer whose ranges others fill (a primary
+     * ending a stream its secondaries write into). Never blocks. No effect once the sending side is closed.
+     *
+     * @throws IllegalArgumentException if this side already wrote past {@code finalSize}
+     * @throws KwikException            {@link ErrorCode#STREAM_STATE_ERROR} on a secondary's attached writer
+     */
+    void close(long finalSize);
 
     /** Abandons the sending side; the peer's reads fail with {@link ErrorCode#STREAM_RESET} and {@code code}. */
     void reset(long code);

@@ -33,8 +33,9 @@ class DialFailureTest {
     @Test
     void untrustedCertificateFailsTheHandshake() {
         SelfSignedCertificate other = Tls.selfSigned();
-        try (Loopback lo = new Loopback(s -> { }, c -> c.trustCertificate(other.certificate()))) {
-            assertThatThrownBy(() -> lo.client.dial(lo.address()))
+        try (Loopback lo = new Loopback();
+             KwikClient trustsAnother = KwikClient.builder().trustCertificate(other.certificate()).build()) {
+            assertThatThrownBy(() -> trustsAnother.dial(lo.address()))
                     .isInstanceOf(KwikException.class)
                     .extracting(e -> ((KwikException) e).code()).isEqualTo(ErrorCode.TLS_HANDSHAKE_FAILED);
             assertThat(lo.server.sessions()).isEmpty();

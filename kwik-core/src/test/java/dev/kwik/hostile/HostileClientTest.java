@@ -128,7 +128,7 @@ class HostileClientTest {
                         Frames.hello(b, new Hello(1, new byte[0], new byte[0], new byte[0], RawPeer.GENEROUS))),
                         ErrorCode.PROTOCOL_VIOLATION),
                 Attack.named("HELLO_OK from a client", p -> p.send(b -> Frames.helloOk(b,
-                        new dev.kwik.internal.wire.HelloOk(1, new byte[16], 0, 0, RawPeer.GENEROUS))), ErrorCode.PROTOCOL_VIOLATION),
+                        new dev.kwik.internal.wire.HelloOk(1, new byte[16], 0, 0, RawPeer.GENEROUS, new byte[] {1}))), ErrorCode.PROTOCOL_VIOLATION),
                 Attack.named("ADD_PATH from a client", p -> p.send(b ->
                         Frames.addPath(b, 5, "127.0.0.1", 9, new byte[8])), ErrorCode.PROTOCOL_VIOLATION),
                 Attack.named("PATH_STATUS for a path the session does not have", p -> p.send(b ->

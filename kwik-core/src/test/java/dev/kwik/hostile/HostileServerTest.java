@@ -90,7 +90,7 @@ class HostileServerTest {
                 Attack.named("ACK for a packet never sent", s -> s.send(b ->
                         Frames.ack(b, new long[] {1_000_000, 999_000}, 1)), ErrorCode.PROTOCOL_VIOLATION),
                 Attack.named("HELLO_OK twice", s -> s.send(b ->
-                        Frames.helloOk(b, new HelloOk(1, SESSION_ID, 0, 0, RawPeer.GENEROUS))), ErrorCode.PROTOCOL_VIOLATION),
+                        Frames.helloOk(b, new HelloOk(1, SESSION_ID, 0, 0, RawPeer.GENEROUS, new byte[] {1}))), ErrorCode.PROTOCOL_VIOLATION),
                 Attack.named("HELLO from a server", s -> s.send(b ->
                         Frames.hello(b, new Hello(1, new byte[0], new byte[0], new byte[0], RawPeer.GENEROUS))),
                         ErrorCode.PROTOCOL_VIOLATION),

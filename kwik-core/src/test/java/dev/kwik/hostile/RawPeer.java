@@ -189,13 +189,13 @@ public final class RawPeer implements AutoCloseable {
     public HelloOk hello(TransportParams params) throws Exception {
         send(b -> Frames.hello(b, new Hello(1, new byte[0], new byte[0], new byte[0], params)));
         Frame ok = await("HELLO_OK", Duration.ofSeconds(5));
-        return new HelloOk(ok.value(0), ok.data(), ok.value(1), ok.value(2), params);
+        return new HelloOk(ok.value(0), ok.data(), ok.value(1), ok.value(2), params, new byte[] {1});
     }
 
     /** As a server: waits for the client's HELLO and accepts it with a fixed session id. */
     public Frame acceptHello(byte[] sessionId, TransportParams params) throws Exception {
         Frame hello = await("HELLO", Duration.ofSeconds(5));
-        send(b -> Frames.helloOk(b, new HelloOk(1, sessionId, 0, 0, params)));
+        send(b -> Frames.helloOk(b, new HelloOk(1, sessionId, 0, 0, params, new byte[] {1})));
         return hello;
     }
 

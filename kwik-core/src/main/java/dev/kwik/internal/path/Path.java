@@ -48,6 +48,8 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
     private volatile long id;
     private volatile dev.kwik.Role serverRole = dev.kwik.Role.PRIMARY;
     private volatile int weight = 1;
+    /** Client side: which server this path leads to (HELLO_OK's server key, as hex); equal for every path to it. */
+    private volatile String serverKey = "";
     /** Which writer this path's data counts against on the receiving side (client: 0 primary, 1.. secondaries). */
     private volatile int source;
     private volatile boolean backup;
@@ -143,6 +145,15 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
     @Override
     public int weight() {
         return weight;
+    }
+
+    /** The server this path leads to (client side), as HELLO_OK named it; paths with equal keys share a server. */
+    public String serverKey() {
+        return serverKey;
+    }
+
+    public void serverKey(byte[] key) {
+        this.serverKey = io.netty.buffer.ByteBufUtil.hexDump(key);
     }
 
     public int source() {

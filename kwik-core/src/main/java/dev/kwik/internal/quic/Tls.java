@@ -26,6 +26,26 @@ public final class Tls {
         return QuicSslContextBuilder.forServer(key, null, chain).applicationProtocols(ALPN).build();
     }
 
+    /**
+     * Every certificate in a PEM file (one, or a bundle of several).
+     *
+     * @throws IllegalArgumentException if the file is missing or holds no certificate
+     */
+    public static java.util.List<java.security.cert.X509Certificate> readCertificates(File pem) {
+        try (java.io.InputStream in = new java.io.FileInputStream(pem)) {
+            java.util.List<java.security.cert.X509Certificate> certs = new java.util.ArrayList<>();
+            for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                certs.add((java.security.cert.X509Certificate) c);
+            }
+            if (certs.isEmpty()) {
+                throw new IllegalArgumentException("no certificate in " + pem);
+            }
+            return certs;
+        } catch (java.io.IOException | CertificateException e) {
+            throw new IllegalArgumentException("cannot read the certificates in " + pem + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A throwaway self-signed certificate for {@code localhost}, for development and tests. */
     public static SelfSignedCertificate selfSigned() {
         try {
@@ -38,17 +58,18 @@ public final class Tls {
     /**
      * Client context.
      *
-     * @param trustedPem certificates to trust (PEM), or null
-     * @param tmf        trust manager factory, or null
-     * @param trustAll   accept any certificate and host name (development only)
+     * @param trusted  certificates to trust (each server's own, or the CAs that issued them); empty for none
+     * @param tmf      trust manager factory, or null
+     * @param trustAll accept any certificate and host name (development only)
      */
-    public static QuicSslContext client(File trustedPem, TrustManagerFactory tmf, boolean trustAll) {
+    public static QuicSslContext client(java.util.List<java.security.cert.X509Certificate> trusted, TrustManagerFactory tmf,
+                                        boolean trustAll) {
         QuicSslContextBuilder b = QuicSslContextBuilder.forClient().applicationProtocols(ALPN);
         if (trustAll) {
             b.trustManager(InsecureTrustManagerFactory.INSTANCE);
         } else {
-            if (trustedPem != null) {
-                b.trustManager(trustedPem);
+            if (!trusted.isEmpty()) {
+                b.trustManager(trusted.toArray(new java.security.cert.X509Certificate[0]));
             } else if (tmf != null) {
                 b.trustManager(tmf);
             }

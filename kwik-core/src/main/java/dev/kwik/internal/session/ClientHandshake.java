@@ -49,6 +49,7 @@ public final class ClientHandshake extends PathOwner {
         if (ok.version() != TransportConfig.VERSION) {
             throw new WireException(ErrorCode.VERSION_MISMATCH, "server chose KWIK version " + ok.version());
         }
+        path.serverKey(ok.serverKey());
         ClientSession session = new ClientSession(ok.sessionId(), config, ok.params(), path, joiner);
         path.activate(config.heartbeatInterval().toMillis(), config.deadAfter().toMillis());
         if (!result.complete(session)) {

@@ -32,10 +32,13 @@ public final class ClientSession extends SessionCore {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
     private final PathJoiner joiner;
-    /** Streams each secondary server (by address) has written into: what to report if it is lost. */
-    private final java.util.Map<InetSocketAddress, java.util.Set<Long>> writtenBySecondary = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Flow-control source index of each secondary server (the primary is source 0). */
-    private final java.util.Map<InetSocketAddress, Integer> sources = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Streams each secondary server has written into: what to report when its last path is lost. Servers are told
+     * apart by HELLO_OK's server key, not by address: a secondary bound on two addresses is one server.
+     */
+    private final java.util.Map<String, java.util.Set<Long>> writtenBySecondary = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Flow-control source index of each secondary server, by server key (the primary is source 0). */
+    private final java.util.Map<String, Integer> sources = new java.util.concurrent.ConcurrentHashMap<>();
     /** Paths being joined at the primary's request, by id. */
     private final java.util.Set<Long> joining = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /**
@@ -67,15 +70,15 @@ public final class ClientSession extends SessionCore {
         if (p.serverRole() == Role.PRIMARY) {
             return other.serverRole() == Role.PRIMARY;
         }
-        return other.serverRole() == Role.SECONDARY && other.remoteAddress().equals(p.remoteAddress());
+        return other.serverRole() == Role.SECONDARY && other.serverKey().equals(p.serverKey());
     }
 
     /** Flow-control credit goes to every server that may write to us: the primary and each secondary. */
     @Override
     public void sendControlPacket(ByteBuf packet) {
-        java.util.Set<InetSocketAddress> secondaries = new java.util.HashSet<>();
+        java.util.Set<String> secondaries = new java.util.HashSet<>();
         for (Path p : paths) {
-            if (p.isAlive() && p.serverRole() == Role.SECONDARY && secondaries.add(p.remoteAddress())) {
+            if (p.isAlive() && p.serverRole() == Role.SECONDARY && secondaries.add(p.serverKey())) {
                 p.send(Path.CONTROL, copyOf(packet), true);
             }
         }
@@ -149,7 +152,7 @@ public final class ClientSession extends SessionCore {
             return;
         }
         if (p.serverRole() == Role.SECONDARY) {
-            p.source(sources.computeIfAbsent(address, a -> sources.size() + 1));
+            p.source(sources.computeIfAbsent(p.serverKey(), k -> sources.size() + 1));
         }
         attach(p);
         p.activate(config.heartbeatInterval().toMillis(), config.deadAfter().toMillis());
@@ -210,7 +213,7 @@ public final class ClientSession extends SessionCore {
         long[] ranges = new long[0];
         int n = 0;
         if (path.serverRole() == Role.SECONDARY && paths.stream().noneMatch(o -> o.isAlive() && sameServer(path, o))) {
-            java.util.Set<Long> written = writtenBySecondary.remove(path.remoteAddress());
+            java.util.Set<Long> written = writtenBySecondary.remove(path.serverKey());
             if (written != null) {
                 java.util.List<long[]> all = new java.util.ArrayList<>();
                 for (long id : written) {
@@ -250,7 +253,7 @@ public final class ClientSession extends SessionCore {
                 throw new WireException(ErrorCode.STREAM_STATE_ERROR,
                         "secondary wrote into stream " + streamId + ", which this client has not opened");
             }
-            writtenBySecondary.computeIfAbsent(from.remoteAddress(), a -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(streamId);
+            writtenBySecondary.computeIfAbsent(from.serverKey(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(streamId);
         }
         super.onStream(from, streamId, offset, fin, messageEnd, data);
     }

@@ -55,6 +55,7 @@ public final class JoinHandshake extends PathOwner {
         }
         path.assignId(ok.pathId());
         path.serverRole(ok.role() == 1 ? Role.SECONDARY : Role.PRIMARY);
+        path.serverKey(ok.serverKey());
         if (result.isDone()) {
             path.close(ErrorCode.NO_ERROR, "join abandoned", false);
             return;

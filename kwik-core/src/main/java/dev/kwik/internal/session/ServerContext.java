@@ -10,4 +10,17 @@ package dev.kwik.internal.session;
  * @param maxRawBytes       largest raw relay message
  */
 public record ServerContext(String serverId, byte[] clusterSecret, long ticketLifetimeMs, int maxPaths, int maxRawBytes) {
+    /**
+     * What HELLO_OK tells clients about this server: the first 8 bytes of SHA-256 of its id. Equal on every address
+     * the server binds, so a client knows which of its paths lead to one server; it does not reveal the id.
+     */
+    public byte[] serverKey() {
+        try {
+            return java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(serverId.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
 }

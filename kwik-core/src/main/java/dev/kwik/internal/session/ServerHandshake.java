@@ -138,7 +138,7 @@ public final class ServerHandshake extends PathOwner {
     private void sendHelloOk(byte[] sid, long pathId, Role role) {
         ByteBuf p = Frames.newPacket(64);
         Frames.helloOk(p, new HelloOk(TransportConfig.VERSION, sid, pathId, role == Role.SECONDARY ? 1 : 0,
-                SessionCore.localParams(config)));
+                SessionCore.localParams(config), registry.context().serverKey()));
         path.send(Path.CONTROL, p, false);
     }
 

@@ -155,11 +155,11 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     public CompletableFuture<PathInfo> addPath(InetSocketAddress address) {
         java.util.Objects.requireNonNull(address, "address");
         if (role != Role.PRIMARY) {
-            return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED,
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.NOT_PRIMARY,
                     "only the session's primary server can add paths; this server is a secondary"));
         }
         if (!isOpen()) {
-            return CompletableFuture.failedFuture(new KwikException(ErrorCode.SESSION_CLOSED, "session " + idHex + " is closed"));
+            return CompletableFuture.failedFuture(closedException());
         }
         if (alivePaths() >= ctx.maxPaths()) {
             return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED,
@@ -242,15 +242,16 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     @Override
     public CompletableFuture<PathInfo> removePath(long pathId) {
         if (role != Role.PRIMARY) {
-            return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED, "only the primary removes paths"));
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.NOT_PRIMARY,
+                    "only the session's primary server can remove paths; this server is a secondary"));
         }
         PathRecord rec = records.stream().filter(r -> r.id == pathId && r.isAlive()).findFirst().orElse(null);
         if (rec == null) {
-            return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED,
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_NOT_FOUND,
                     "session " + idHex + " has no live path " + pathId));
         }
         if (rec.local != null && records.stream().noneMatch(r -> r != rec && r.local != null && r.isAlive() && !r.removing)) {
-            return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED,
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.LAST_PATH,
                     "path " + pathId + " is the only path to this server; add another before removing it"));
         }
         CompletableFuture<PathInfo> f = new CompletableFuture<>();
@@ -303,12 +304,12 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
                     + " bytes exceeds the limit of " + ctx.maxRawBytes());
         }
         if (!isOpen()) {
-            throw new KwikException(ErrorCode.SESSION_CLOSED, "session " + idHex + " is closed");
+            throw closedException();
         }
         if (role == Role.PRIMARY) {
             PathRecord target = records.stream().filter(r -> r.id == pathId).findFirst().orElse(null);
             if (target == null || !target.isAlive()) {
-                throw new KwikException(ErrorCode.PATH_JOIN_REFUSED, "session " + idHex + " has no live path " + pathId
+                throw new KwikException(ErrorCode.PATH_NOT_FOUND, "session " + idHex + " has no live path " + pathId
                         + (target == null ? "" : " (it is " + target.state() + ")"));
             }
         }
@@ -361,7 +362,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
                     throw e;
                 }
                 if (!isOpen()) {
-                    throw new KwikException(ErrorCode.SESSION_CLOSED, "session " + idHex + " is closed");
+                    throw closedException();
                 }
                 if (nanos >= 0) {
                     throw new KwikTimeoutException(ErrorCode.TIMEOUT, "no raw message within " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms");
@@ -369,13 +370,19 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KwikException(ErrorCode.TIMEOUT, "interrupted in receiveRaw");
+            throw new KwikException(ErrorCode.INTERRUPTED, "interrupted in receiveRaw");
         }
     }
 
     @Override
     protected void terminate(KwikException cause) {
         super.terminate(cause);
+        // The client's paths to other servers end with the session (no PATH_STATUS will come for them now).
+        for (PathRecord r : records) {
+            if (r.local == null && r.isAlive()) {
+                r.report(PathState.CLOSED, "session closed: " + cause.code());
+            }
+        }
         raws.offer(cause);
         pending.values().forEach(pd -> pd.future.completeExceptionally(cause));
         pending.clear();
@@ -429,7 +436,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
             throw new IllegalArgumentException("weight must be between 1 and 1000: " + weight);
         }
         PathRecord rec = records.stream().filter(r -> r.id == pathId && r.local != null && r.isAlive()).findFirst()
-                .orElseThrow(() -> new KwikException(ErrorCode.PATH_JOIN_REFUSED,
+                .orElseThrow(() -> new KwikException(ErrorCode.PATH_NOT_FOUND,
                         "session " + idHex + " has no live path " + pathId + " to this server"));
         rec.local.weight(weight);
         rec.local.backup(backup);

@@ -270,6 +270,12 @@ public abstract class SessionCore implements StreamHost, KwikSession {
         return closedCause == null;
     }
 
+    /** What calls on a closed session throw: the cause it closed with (who closed it, why, which code). */
+    protected KwikException closedException() {
+        KwikException c = closedCause;
+        return c != null ? c : new KwikSessionClosedException(ErrorCode.SESSION_CLOSED, false, 0, "session " + idHex + " is closed");
+    }
+
     /** Completes with the cause once the session is closed, whoever closed it. */
     public CompletableFuture<KwikException> terminated() {
         return terminated;

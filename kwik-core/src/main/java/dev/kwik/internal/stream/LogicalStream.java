@@ -47,6 +47,14 @@ public final class LogicalStream implements KwikStream {
     // receive side
     private RecvState recvState;
     private final ReceiveBuffer buffer;
+    /**
+     * The start of the current message, already taken from the buffer by a {@code readMessage} that then gave up
+     * (timeout, interrupt): the next read returns it first, so a timed-out read leaves the stream as it found it.
+     * Guarded by {@link #lock}.
+     */
+    private byte[] partial;
+    private int partialOff;
+    private int partialLen;
     private long advertisedMax;
     private long resetCode;
     /** The final size set by a RESET_STREAM, or by a FIN after the receive side ended (else the buffer's), else -1. */
@@ -124,6 +132,9 @@ public final class LogicalStream implements KwikStream {
         long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
         lock.lock();
         try {
+            if (partialLen > 0 && recvState == RecvState.OPEN) {
+                return takePartial(b, off, len);
+            }
             for (;;) {
                 checkReadable();
                 int n = buffer.read(b, off, len);
@@ -155,9 +166,18 @@ public final class LogicalStream implements KwikStream {
     private byte[] readMessage(long timeoutNanos) {
         host.checkMayBlock("readMessage");
         long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
-        byte[] acc = null;
-        int accLen = 0;
         lock.lock();
+        // What an earlier readMessage that gave up took of this message comes first.
+        byte[] acc = partial;
+        int accLen = partialLen;
+        if (acc != null && partialOff > 0) {
+            // A plain read took the first bytes of what was kept: the message goes on from there.
+            acc = Arrays.copyOfRange(acc, partialOff, partialLen);
+            accLen = acc.length;
+        }
+        partial = null;
+        partialOff = 0;
+        partialLen = 0;
         try {
             for (;;) {
                 checkReadable();
@@ -187,15 +207,42 @@ public final class LogicalStream implements KwikStream {
                     accLen += n;
                     afterRead(n);
                     if (buffer.readOffset() == boundary) {
-                        return acc.length == accLen ? acc : Arrays.copyOf(acc, accLen);
+                        byte[] m = acc.length == accLen ? acc : Arrays.copyOf(acc, accLen);
+                        acc = null;
+                        return m;
                     }
                     continue;
                 }
                 await(readable, timeoutNanos, deadline, "readMessage");
             }
         } finally {
+            if (acc != null && accLen > 0 && recvState == RecvState.OPEN && closedCause == null) {
+                // Gave up (timeout, interrupt) part-way through a message: keep what was taken for the next read.
+                partial = acc;
+                partialLen = accLen;
+            }
             lock.unlock();
         }
+    }
+
+    /** Forgets {@link #partial} (the stream was reset, stopped or failed: its bytes are dropped). Lock held. */
+    private void dropPartial() {
+        partial = null;
+        partialOff = 0;
+        partialLen = 0;
+    }
+
+    /** Serves {@link #partial} to a plain read: up to {@code len} of its bytes, never past the message end. Lock held. */
+    private int takePartial(byte[] b, int off, int len) {
+        int n = Math.min(len, partialLen - partialOff);
+        System.arraycopy(partial, partialOff, b, off, n);
+        partialOff += n;
+        if (partialOff == partialLen) {
+            partial = null;
+            partialOff = 0;
+            partialLen = 0;
+        }
+        return n;
     }
 
     private void checkReadable() {
@@ -223,7 +270,7 @@ public final class LogicalStream implements KwikStream {
     public void announceCredit() {
         lock.lock();
         try {
-            if (closedCause != null || buffer.finalSize() >= 0) {
+            if (closedCause != null || !moreDataToCome()) {
                 return;
             }
             ByteBuf p = host.newPacket(24);
@@ -241,7 +288,7 @@ public final class LogicalStream implements KwikStream {
             }
             return; // the session is gone: no credit to give back
         }
-        if (buffer.finalSize() < 0 && advertisedMax - buffer.readOffset() < host.streamWindow() / 2) {
+        if (moreDataToCome() && advertisedMax - buffer.readOffset() < host.streamWindow() / 2) {
             advertisedMax = buffer.readOffset() + host.streamWindow();
             ByteBuf p = host.newPacket(24);
             Frames.maxStreamData(p, id, advertisedMax);
@@ -251,6 +298,15 @@ public final class LogicalStream implements KwikStream {
         if (buffer.isFinished()) {
             finishReceive();
         }
+    }
+
+    /**
+     * Whether writers may still need stream credit: no final size yet, or one past the credit granted (a bare FIN
+     * may set a final size beyond it while other writers still fill the bytes below).
+     */
+    private boolean moreDataToCome() {
+        long fs = buffer.finalSize();
+        return fs < 0 || advertisedMax < fs;
     }
 
     private void reportConsumed(long mark) {
@@ -418,37 +474,44 @@ public final class LogicalStream implements KwikStream {
 
     @Override
     public void close() {
+        closeAt(-1);
+    }
+
+    @Override
+    public void close(long finalSize) {
+        if (finalSize < 0 || finalSize > dev.kwik.internal.wire.VarInt.MAX) {
+            throw new IllegalArgumentException("final size must be in [0, 2^62): " + finalSize);
+        }
+        closeAt(finalSize);
+    }
+
+    /**
+     * Sends FIN at {@code requested}, or (if negative) at the highest offset written or the write position if
+     * beyond. Never waits: a FIN without data needs no credit (docs/PROTOCOL.md), so ending a stream whose ranges
+     * other writers still fill does not depend on how far the peer has read.
+     */
+    private void closeAt(long requested) {
         writeLock.lock();
         try {
-            long finalSize;
             lock.lock();
             try {
                 if (sendState != SendState.OPEN || closedCause != null) {
                     return;
                 }
                 if (attached) {
+                    if (requested >= 0) {
+                        throw new KwikException(ErrorCode.STREAM_STATE_ERROR, "stream " + id + " belongs to the client and "
+                                + "its primary: a secondary's writer cannot set its final size; close() releases the writer");
+                    }
                     // The primary's FIN sets the final size; an attached writer just stops.
                     sendState = SendState.FIN_SENT;
                     maybeRetire();
                     return;
                 }
-                finalSize = Math.max(highestSent, nextWriteOffset);
-                if (finalSize > highestSent) {
-                    // Ending past the bytes written (others fill the rest): the final size needs stream credit.
-                    // No session credit: a FIN carries no data, so the receiver buffers nothing for it.
-                    host.checkMayBlock("close");
-                    while (peerMaxStreamData < finalSize) {
-                        checkWritable();
-                        await(writable, -1, 0, "close");
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-            lock.lock();
-            try {
-                if (sendState != SendState.OPEN || closedCause != null) {
-                    return;
+                long finalSize = requested >= 0 ? requested : Math.max(highestSent, nextWriteOffset);
+                if (finalSize < highestSent) {
+                    throw new IllegalArgumentException("final size " + finalSize + " is below the " + highestSent
+                            + " bytes already written on stream " + id);
                 }
                 sendState = SendState.FIN_SENT;
                 highestSent = finalSize;
@@ -497,6 +560,7 @@ public final class LogicalStream implements KwikStream {
             }
             recvState = RecvState.STOPPED_LOCALLY;
             buffer.discard();
+            dropPartial();
             reportConsumed(buffer.highestOffset());
             ByteBuf p = host.newPacket(24);
             Frames.stopSending(p, id, code);
@@ -533,7 +597,8 @@ public final class LogicalStream implements KwikStream {
                 throw new WireException(ErrorCode.STREAM_STATE_ERROR, "STREAM frame for send-only stream " + id);
             }
             long end = offset + data.readableBytes();
-            if (end > advertisedMax) {
+            // A bare FIN buffers nothing: its final size may lie past the credit (the writers of the bytes below need it).
+            if (end > advertisedMax && data.isReadable()) {
                 throw new WireException(ErrorCode.FLOW_CONTROL_ERROR,
                         "stream " + id + ": data up to offset " + end + " beyond the credit of " + advertisedMax);
             }
@@ -616,6 +681,7 @@ public final class LogicalStream implements KwikStream {
                     + " by its primary, but " + (buffer.readOffset() - finalSize) + " bytes past that, written by a "
                     + "secondary server, were already read; the stream's data cannot be trusted");
             buffer.discard();
+            dropPartial();
             reportConsumed(buffer.highestOffset());
             readable.signalAll();
             maybeRetire();
@@ -667,6 +733,7 @@ public final class LogicalStream implements KwikStream {
             grew = noteSource(source, finalSize);
             // Bytes never read count as consumed, so the session window is not lost to a reset stream.
             buffer.discard();
+            dropPartial();
             reportConsumed(finalSize);
             if (recvState == RecvState.OPEN) {
                 recvState = RecvState.RESET_RECEIVED;
@@ -729,6 +796,7 @@ public final class LogicalStream implements KwikStream {
                 buffer.keepContiguousOnHeap();
             } else {
                 buffer.discard();
+                dropPartial();
             }
             readable.signalAll();
             writable.signalAll();

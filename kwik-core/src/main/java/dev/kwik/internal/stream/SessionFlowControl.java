@@ -39,7 +39,7 @@ public final class SessionFlowControl {
                 wait();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new KwikException(ErrorCode.TIMEOUT, "interrupted while waiting for session flow-control credit");
+                throw new KwikException(ErrorCode.INTERRUPTED, "interrupted while waiting for session flow-control credit");
             }
         }
         if (closed != null) {
@@ -99,12 +99,12 @@ public final class SessionFlowControl {
         return -1;
     }
 
-    /** Wakes and fails every blocked writer. */
     /** The credit last advertised to each source (index = source), for announcing it again. */
     public synchronized long[] advertised() {
         return advertisedMax.clone();
     }
 
+    /** Wakes and fails every blocked writer. */
     public synchronized void close(KwikException cause) {
         if (closed == null) {
             closed = cause;

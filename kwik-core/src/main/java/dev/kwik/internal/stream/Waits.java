@@ -34,7 +34,7 @@ final class Waits {
             c.awaitNanos(left);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KwikException(ErrorCode.TIMEOUT, what + " was interrupted");
+            throw new KwikException(ErrorCode.INTERRUPTED, what + " was interrupted");
         }
     }
 }

@@ -73,7 +73,15 @@ public final class FrameDecoder {
                     }
                     byte[] sid = new byte[HelloOk.SESSION_ID_LENGTH];
                     frames.readBytes(sid);
-                    v.onHelloOk(new HelloOk(version, sid, VarInt.read(frames), VarInt.read(frames), params(frames)));
+                    long pathId = VarInt.read(frames);
+                    long role = VarInt.read(frames);
+                    TransportParams params = params(frames);
+                    byte[] key = blob(frames);
+                    if (key.length == 0 || key.length > HelloOk.MAX_SERVER_KEY) {
+                        throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "HELLO_OK server key of " + key.length
+                                + " bytes; 1 to " + HelloOk.MAX_SERVER_KEY + " allowed");
+                    }
+                    v.onHelloOk(new HelloOk(version, sid, pathId, role, params, key));
                 }
                 case FrameType.ADD_PATH -> {
                     long pathId = VarInt.read(frames);

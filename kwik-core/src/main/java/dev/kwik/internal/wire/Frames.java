@@ -123,6 +123,7 @@ public final class Frames {
         VarInt.write(buf, ok.pathId());
         VarInt.write(buf, ok.role());
         params(buf, ok.params());
+        bytes(buf, ok.serverKey());
     }
 
     public static void addPath(ByteBuf buf, long pathId, String host, int port, byte[] ticket) {

@@ -71,8 +71,8 @@ class FrameCodecTest {
                 .containsExactly("HELLO 1 [9] [] [] " + params);
         assertThat(roundTrip(b -> Frames.hello(b, new Hello(1, new byte[0], new byte[] {1, 2}, new byte[] {3}, params))))
                 .containsExactly("HELLO 1 [] [1, 2] [3] " + params);
-        assertThat(roundTrip(b -> Frames.helloOk(b, new HelloOk(1, sid, 0, 1, params))))
-                .containsExactly("HELLO_OK 1 [7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] 0 1 " + params);
+        assertThat(roundTrip(b -> Frames.helloOk(b, new HelloOk(1, sid, 0, 1, params, new byte[] {5, 6}))))
+                .containsExactly("HELLO_OK 1 [7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] 0 1 " + params + " [5, 6]");
         assertThat(roundTrip(b -> Frames.addPath(b, 3, "höst", 4433, new byte[] {1, 2}))).containsExactly("ADD_PATH 3 höst 4433 [1, 2]");
         assertThat(roundTrip(b -> Frames.pathAdded(b, 3))).containsExactly("PATH_ADDED 3");
         assertThat(roundTrip(b -> Frames.pathFailed(b, 3, 20, "no route"))).containsExactly("PATH_FAILED 3 20 no route");

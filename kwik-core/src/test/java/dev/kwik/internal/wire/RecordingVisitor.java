@@ -65,7 +65,8 @@ final class RecordingVisitor implements FrameVisitor {
 
     @Override
     public void onHelloOk(HelloOk ok) {
-        frames.add("HELLO_OK " + ok.version() + " " + Arrays.toString(ok.sessionId()) + " " + ok.pathId() + " " + ok.role() + " " + ok.params());
+        frames.add("HELLO_OK " + ok.version() + " " + Arrays.toString(ok.sessionId()) + " " + ok.pathId() + " " + ok.role() + " " + ok.params()
+                + " " + Arrays.toString(ok.serverKey()));
     }
 
     @Override

@@ -137,7 +137,7 @@ public class KwikPathsEndpoint {
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof KwikException k) {
-                return error(409, k.code().name(), k.getMessage());
+                return error(k.code() == dev.kwik.ErrorCode.PATH_NOT_FOUND ? 404 : 409, k.code().name(), k.getMessage());
             }
             return error(500, "INTERNAL_ERROR", String.valueOf(c));
         } catch (InterruptedException e) {
