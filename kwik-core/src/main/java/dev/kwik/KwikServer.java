@@ -36,6 +36,7 @@ public final class KwikServer implements AutoCloseable {
     private final ServerEndpoint endpoint;
     private final SelfSignedCertificate selfSigned;
     private volatile boolean started;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private KwikServer(Builder b) {
         this.builder = b;
@@ -127,11 +128,12 @@ public final class KwikServer implements AutoCloseable {
         return endpoint.sessions().stream().map(s -> (KwikServerSession) s).toList();
     }
 
-    /** Graceful: refuses new sessions, lets each open session linger for its data, then unbinds. */
+    /** Graceful: refuses new sessions, lets each open session linger for its data, then unbinds. Idempotent. */
     @Override
     public void close() {
         endpoint.close();
-        if (selfSigned != null) {
+        // Once: a second delete of the temporary certificate files made Netty warn that it could not delete them.
+        if (selfSigned != null && closed.compareAndSet(false, true)) {
             selfSigned.delete();
         }
     }

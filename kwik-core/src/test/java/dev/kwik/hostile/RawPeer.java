@@ -78,6 +78,7 @@ public final class RawPeer implements AutoCloseable {
     private final CompletableFuture<QuicStreamChannel> control = new CompletableFuture<>();
     private volatile QuicChannel quic;
     private final java.util.concurrent.atomic.AtomicLong packetNumber = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastPacketNumber = -1;
 
     private RawPeer(EventLoopGroup group, Channel udp) {
         this.group = group;
@@ -251,6 +252,16 @@ public final class RawPeer implements AutoCloseable {
         }
     }
 
+    /** The highest packet number received from the real peer (any stream), or -1. */
+    public long lastPacketNumber() {
+        return lastPacketNumber;
+    }
+
+    /** Whether the real peer has closed the QUIC connection (its CONNECTION_CLOSE arrived), or it went away. */
+    public boolean quicClosedByPeer() {
+        return closed.isDone();
+    }
+
     /** Whether the QUIC connection is still up. */
     public boolean isOpen() {
         return quic != null && quic.isActive();
@@ -287,7 +298,7 @@ public final class RawPeer implements AutoCloseable {
                 ch.pipeline().addLast(new PacketFramer(Frames.MAX_PACKET_SIZE), new SimpleChannelInboundHandler<ByteBuf>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf packet) throws WireException {
-                        VarInt.read(packet);
+                        lastPacketNumber = Math.max(lastPacketNumber, VarInt.read(packet));
                         new FrameDecoder().decode(packet, recorder);
                     }
 

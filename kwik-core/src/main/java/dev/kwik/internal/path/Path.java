@@ -81,6 +81,13 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
     private volatile PathState stateBeforeEnd = PathState.CONNECTING;
     private volatile long closedAtMillis;
     private volatile String closeReason;
+    /** Set once this path sent CLOSE: watches for its acknowledgement before QUIC closes. */
+    private CloseAck closeAck;
+    private ScheduledFuture<?> quicCloseDeadline;
+    private ErrorCode quicCloseCode;
+    private String quicCloseReason;
+    /** Longest wait for the CLOSE's acknowledgement (bounded by {@code deadAfter} too). */
+    static final long MAX_CLOSE_ACK_WAIT_MS = 2000;
 
     // Heartbeat
     private ScheduledFuture<?> heartbeat;
@@ -341,6 +348,7 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
     /** One packet body (packet number and frames) from a data or control channel; released by the caller. */
     public void onPacket(ByteBuf body, boolean fromControl) {
         if (isFinished()) {
+            watchCloseAck(body);
             return;
         }
         if (!fromControl && state == PathState.CONNECTING) {
@@ -436,8 +444,10 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
         }
         ByteBuf p = newControlPacket(32 + r.length() * 3);
         Frames.close(p, code.wireValue(), applicationCode, r);
+        long pn = nextPn;
         writeControl(p, false);
         flush();
+        closeAck = new CloseAck(pn);
         close(code, r, byPeer);
     }
 
@@ -494,11 +504,53 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
             }
         }
         completeDrainWaiters();
-        conn.close(code, reason);
+        if (closeAck != null && conn.isActive()) {
+            // Sent CLOSE: QUIC closes once the peer acknowledged it (or closes first), at most deadAfter from now.
+            quicCloseCode = code;
+            quicCloseReason = reason;
+            quicCloseDeadline = conn.eventLoop().schedule(this::closeQuic,
+                    Math.min(deadAfterMillis, MAX_CLOSE_ACK_WAIT_MS), TimeUnit.MILLISECONDS);
+        } else {
+            conn.close(code, reason);
+        }
         owner.onPathClosed(this, code, reason, byPeer);
         if (!orphans.isEmpty()) {
             owner.onOrphanedFrames(this, orphans);
         }
+    }
+
+    /** After this path sent CLOSE and ended: reads only the ACK of that CLOSE, then closes QUIC. Event loop. */
+    private void watchCloseAck(ByteBuf body) {
+        CloseAck watch = closeAck;
+        if (watch == null || quicCloseDeadline == null) {
+            return;
+        }
+        try {
+            VarInt.read(body);
+            decoder.decode(body, watch);
+        } catch (WireException | RuntimeException e) {
+            log.debug("path={} event=after-close-packet-ignored reason={}", id, e.toString());
+        }
+        if (watch.acknowledged()) {
+            closeQuic();
+        }
+    }
+
+    /** The deferred QUIC close (see {@link #watchCloseAck}), once: on the CLOSE's ACK, at the deadline, or when QUIC went away. */
+    private void closeQuic() {
+        ScheduledFuture<?> deadline = quicCloseDeadline;
+        if (deadline == null) {
+            return;
+        }
+        quicCloseDeadline = null;
+        closeAck = null;
+        deadline.cancel(false);
+        conn.close(quicCloseCode, quicCloseReason);
+    }
+
+    /** The QUIC connection went away (closed by the peer or lost): nothing left to wait for. Event loop. */
+    public void onConnectionGone() {
+        closeQuic();
     }
 
     /** Hands the unacknowledged frames to {@code sink} (for re-sending elsewhere) and forgets them. Event loop. */

@@ -94,13 +94,15 @@ public final class ClientEndpoint implements PathJoiner {
             Channel udp = bf.channel();
             result.whenComplete((s, e) -> {
                 if (e != null) {
-                    udp.close();
+                    closeLater(udp);
                 }
             });
-            udp.eventLoop().schedule(() -> {
+            java.util.concurrent.Future<?> timeout = udp.eventLoop().schedule(() -> {
                 result.completeExceptionally(new KwikTimeoutException(ErrorCode.CONNECT_TIMEOUT, "no KWIK handshake with "
                         + target + " within " + config.connectTimeout().toMillis() + " ms; is a KWIK server listening there?"));
             }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            // The timer holds the result, and so the session: cancel it once the handshake is decided.
+            result.whenComplete((s, e) -> timeout.cancel(false));
             QuicCodecs.client(udp)
                     .handler(new PathHandlers.Connection())
                     .streamHandler(PathHandlers.streamInitializer(maxPacket()))
@@ -112,7 +114,7 @@ public final class ClientEndpoint implements PathJoiner {
                             return;
                         }
                         QuicChannel q = (QuicChannel) f.getNow();
-                        q.closeFuture().addListener(x -> udp.close());
+                        q.closeFuture().addListener(x -> closeLater(udp));
                         if (result.isDone()) {
                             q.close();
                             return;
@@ -136,6 +138,15 @@ public final class ClientEndpoint implements PathJoiner {
                         });
                     });
         });
+    }
+
+    /**
+     * Closes a path's UDP socket from a task of its event loop, never inside its read loop: that loop may call
+     * close (a QUIC close during a read batch), and with epoll it then reads the closed descriptor again, whose
+     * number another socket may already have taken (a blocking one hung an event loop in the chaos soak).
+     */
+    private static void closeLater(Channel udp) {
+        udp.eventLoop().execute(udp::close);
     }
 
     private static int maxPacket() {

@@ -103,25 +103,31 @@ final class PathHandlers {
             due.clear();
             ctx.fireChannelReadComplete();
         }
+
+        /**
+         * A socket error (a read racing the socket's close, an ICMP error): QUIC recovers from lost datagrams and
+         * the path's own checks decide about the path; nothing for the pipeline's tail to warn about.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("socket={} event=udp-error", ctx.channel().localAddress(), cause);
+        }
     }
 
     /** Delivers framed packets to the path. */
     static final class Inbound extends ChannelInboundHandlerAdapter {
-        private Path path;
+        /** The connection, not the path: it forgets the path when the path ends, so this handler holds no session. */
+        private QuicPathConnection conn;
         private boolean control;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
-            QuicPathConnection c = QuicPathConnection.of(ctx.channel());
-            control = c != null && c.isControl(ctx.channel());
+            conn = QuicPathConnection.of(ctx.channel());
+            control = conn != null && conn.isControl(ctx.channel());
         }
 
         private Path path(ChannelHandlerContext ctx) {
-            if (path == null) {
-                QuicPathConnection c = QuicPathConnection.of(ctx.channel());
-                path = c == null ? null : c.path();
-            }
-            return path;
+            return conn == null ? null : conn.path();
         }
 
         @Override

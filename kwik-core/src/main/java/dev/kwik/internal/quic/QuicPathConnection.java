@@ -125,6 +125,10 @@ final class QuicPathConnection implements PathConnection {
 
     @Override
     public void close(ErrorCode code, String reason) {
+        // The path has ended: nothing Netty keeps (this channel, its streams' handlers, its timers, which quiche's
+        // idle timeout can keep scheduled for 30 s) may lead to the path and its session any more.
+        path = null;
+        batchEnd = null;
         if (quic.isActive()) {
             int wire = code.wireValue();
             quic.close(true, wire, Unpooled.copiedBuffer(reason, StandardCharsets.UTF_8));
@@ -169,10 +173,15 @@ final class QuicPathConnection implements PathConnection {
         });
     }
 
-    /** Called when the QUIC connection went inactive: closes the path with the best reason known. */
+    /** Called when the QUIC connection went inactive: ends the path (if not ended yet) with the best reason known. */
     void onInactive() {
         Path p = path;
         if (p == null) {
+            return;
+        }
+        if (p.isFinished()) {
+            // Ended already, waiting for its CLOSE to be acknowledged: the peer closed first, which is as good.
+            p.onConnectionGone();
             return;
         }
         QuicConnectionCloseEvent e = closeEvent;

@@ -32,6 +32,7 @@ public final class ServerHandshake extends PathOwner {
     private final KwikAuthenticator authenticator;
     private final Executor workers;
     private final SessionRegistry registry;
+    private java.util.concurrent.Future<?> helloTimeout;
     private Path path;
     private boolean helloSeen;
 
@@ -42,10 +43,13 @@ public final class ServerHandshake extends PathOwner {
         this.registry = registry;
     }
 
-    /** Arms the HELLO timeout. Event loop. */
+    /**
+     * Arms the HELLO timeout, cancelled when HELLO arrives: a pending task would keep the path, and then its
+     * session, reachable for the whole connect timeout after the session ended. Event loop.
+     */
     public void start(Path path) {
         this.path = path;
-        path.connection().eventLoop().schedule(() -> {
+        helloTimeout = path.connection().eventLoop().schedule(() -> {
             if (!helloSeen) {
                 path.sendCloseAndClose(ErrorCode.PROTOCOL_VIOLATION, 0, "no HELLO within " + config.connectTimeout().toMillis() + " ms", false);
             }
@@ -58,6 +62,7 @@ public final class ServerHandshake extends PathOwner {
             throw unexpected(FrameType.HELLO);
         }
         helloSeen = true;
+        helloTimeout.cancel(false);
         if (hello.version() != TransportConfig.VERSION) {
             throw new WireException(ErrorCode.VERSION_MISMATCH,
                     "client speaks KWIK version " + hello.version() + ", this server speaks " + TransportConfig.VERSION);

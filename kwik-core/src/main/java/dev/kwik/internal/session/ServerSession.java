@@ -174,13 +174,15 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         Frames.addPath(p, id, address.getHostString(), address.getPort(), ticket);
         sendControlPacket(p);
         long timeout = 2 * config.connectTimeout().toMillis();
-        defaultPath.connection().eventLoop().schedule(() -> {
+        java.util.concurrent.Future<?> expiry = defaultPath.connection().eventLoop().schedule(() -> {
             Pending left = pending.remove(id);
             if (left != null) {
                 left.future.completeExceptionally(new KwikTimeoutException(ErrorCode.CONNECT_TIMEOUT,
                         "the client did not report path " + id + " to " + address + " within " + timeout + " ms"));
             }
         }, timeout, TimeUnit.MILLISECONDS);
+        // Once answered (or failed), the timer must not keep this session reachable until it fires.
+        f.whenComplete((info, e) -> expiry.cancel(false));
         log.debug("session={} event=add-path path={} address={}", idHex, id, address);
         return f;
     }
