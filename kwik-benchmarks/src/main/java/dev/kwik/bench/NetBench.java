@@ -29,17 +29,21 @@ import java.util.regex.Pattern;
  *            a2 10.201.3.0/24
  * </pre>
  * Each run builds its namespaces afresh and removes them (with every process in them) when it ends, also on
- * failure. {@code --quick}: one run per figure, 32 MiB, 8 MiB warm-up rounds, no single-path baselines for
+ * failure. Each transfer also records the machine's CPU seconds per GiB delivered (/proc/stat: every process
+ * and the kernel), so that "CPU-bound" is a figure. {@code --quick}: one run per figure, 32 MiB, 8 MiB warm-up rounds, no single-path baselines for
  * the heterogeneous links; otherwise 5 runs, 64 MiB. {@code -Dkwik.bench.runs} and
  * {@code -Dkwik.bench.size} override; {@code -Dkwik.bench.warmup=BYTES} sets the size of each node's JIT
  * warm-up rounds (default 32 MiB, 0 for none; see {@code NetnsNode}); {@code -Dkwik.bench.only=name,...} runs some scenarios only
- * (aggregate, mptcp, heterogeneous, loss, failover).
+ * (aggregate, mptcp, faster, heterogeneous, loss, failover).
  *
  * <p>Run as root: {@code java -cp "kwik-benchmarks/target/classes:$(cat kwik-benchmarks/target/classpath.txt)" dev.kwik.bench.NetBench [--quick]}
  */
 public final class NetBench {
     private static final String FAST = "100mbit";
     private static final double FAST_MBIT = 100;
+    /** The faster pair, where per-packet cost rather than the link decides. */
+    private static final String FASTER = "400mbit";
+    private static final double FASTER_MBIT = 400;
     private final int runs;
     private final boolean quick;
     private final long size;
@@ -60,7 +64,7 @@ public final class NetBench {
         boolean quick = List.of(args).contains("--quick");
         int runs = Integer.getInteger("kwik.bench.runs", quick ? 1 : 5);
         long size = Long.getLong("kwik.bench.size", quick ? 32L << 20 : 64L << 20);
-        List<String> only = List.of(System.getProperty("kwik.bench.only", "aggregate,mptcp,heterogeneous,loss,failover").split(","));
+        List<String> only = List.of(System.getProperty("kwik.bench.only", "aggregate,mptcp,faster,heterogeneous,loss,failover").split(","));
         Path dir = Path.of(System.getProperty("kwik.bench.out", "kwik-benchmarks/target/bench"));
         if (quick && System.getProperty("kwik.bench.warmup") == null) {
             System.setProperty("kwik.bench.warmup", String.valueOf(8L << 20)); // node JVMs: shorter warm-up rounds
@@ -73,6 +77,7 @@ public final class NetBench {
             Map<String, Part> parts = new LinkedHashMap<>();
             parts.put("aggregate", b::aggregate);
             parts.put("mptcp", b::mptcp);
+            parts.put("faster", b::faster);
             parts.put("heterogeneous", b::heterogeneous);
             parts.put("loss", b::loss);
             parts.put("failover", b::failover);
@@ -105,13 +110,13 @@ public final class NetBench {
     private void aggregate() throws Exception {
         List<Double> single = measure("single path", () -> transfer(new Setup().links(FAST, FAST)).mbit());
         out.add("KWIK one path on one 100 Mbit/s link, goodput / link rate", "", ratio(single, FAST_MBIT), null, 0);
-        out.add("  machine CPU busy during it (2 cores)", "", List.copyOf(busy), null, 0);
+        addCpu();
         List<Double> ps = measure("primary + secondary", () -> transfer(new Setup().links(FAST, FAST).secondary()).mbit());
         out.add("KWIK primary + secondary (2 × 100 Mbit/s), goodput / sum of link rates", "", ratio(ps, 2 * FAST_MBIT), ">=", 0.95);
-        out.add("  machine CPU busy during it (2 cores)", "", List.copyOf(busy), null, 0);
+        addCpu();
         List<Double> same = measure("two paths to one server", () -> transfer(new Setup().links(FAST, FAST).sameServer()).mbit());
         out.add("KWIK two paths to one server (2 × 100 Mbit/s), goodput / sum of link rates", "", ratio(same, 2 * FAST_MBIT), ">=", 0.95);
-        out.add("  machine CPU busy during it (2 cores)", "", List.copyOf(busy), null, 0);
+        addCpu();
         out.add("why bother: KWIK primary + secondary / KWIK one path", "×", List.of(Results.median(ps) / Results.median(single)), null, 0);
         kept.put("ps", ps);
         kept.put("same", same);
@@ -124,14 +129,41 @@ public final class NetBench {
             out.note("MPTCP skipped: " + missing + " not installed (scripts/bench.sh installs iperf3, mptcpize and iproute2 with apt)");
             return;
         }
-        List<Double> tcp = measure("TCP on one link", () -> iperf(false));
+        List<Double> tcp = measure("TCP on one link", () -> iperf(false, FAST));
         out.add("TCP (iperf3) on one 100 Mbit/s link, goodput / link rate", "", ratio(tcp, FAST_MBIT), null, 0);
-        List<Double> mp = measure("MPTCP", () -> iperf(true));
+        addCpu();
+        List<Double> mp = measure("MPTCP", () -> iperf(true, FAST));
         out.add("MPTCP (iperf3 under mptcpize, 2 subflows, 2 × 100 Mbit/s), goodput / sum of link rates", "", ratio(mp, 2 * FAST_MBIT), null, 0);
+        addCpu();
         if (kept.containsKey("same")) {
-            out.add("KWIK two paths to one server / MPTCP", "×", List.of(Results.median(kept.get("same")) / Results.median(mp)), ">=", 1.0);
-            out.add("KWIK primary + secondary / MPTCP", "×", List.of(Results.median(kept.get("ps")) / Results.median(mp)), ">=", 1.0);
+            out.add("KWIK two paths to one server / MPTCP", "×", List.of(Results.median(kept.get("same")) / Results.median(mp)), ">=", 1.05);
+            out.add("KWIK primary + secondary / MPTCP", "×", List.of(Results.median(kept.get("ps")) / Results.median(mp)), ">=", 1.05);
         }
+    }
+
+    /** The same on two 400 Mbit/s links: KWIK one path, primary + secondary, two paths to one server, MPTCP. */
+    private void faster() throws Exception {
+        List<Double> single = measure("single path, 400 Mbit/s", () -> transfer(new Setup().links(FASTER, FASTER)).mbit());
+        out.add("KWIK one path on one 400 Mbit/s link, goodput / link rate", "", ratio(single, FASTER_MBIT), null, 0);
+        addCpu();
+        List<Double> ps = measure("primary + secondary, 2 x 400 Mbit/s", () -> transfer(new Setup().links(FASTER, FASTER).secondary()).mbit());
+        out.add("KWIK primary + secondary (2 × 400 Mbit/s), goodput / sum of link rates", "", ratio(ps, 2 * FASTER_MBIT), null, 0);
+        addCpu();
+        List<Double> same = measure("two paths to one server, 2 x 400 Mbit/s", () -> transfer(new Setup().links(FASTER, FASTER).sameServer()).mbit());
+        out.add("KWIK two paths to one server (2 × 400 Mbit/s), goodput / sum of link rates", "", ratio(same, 2 * FASTER_MBIT), null, 0);
+        addCpu();
+        if (missingTools("iperf3", "mptcpize", "nstat") == null) {
+            List<Double> mp = measure("MPTCP, 2 x 400 Mbit/s", () -> iperf(true, FASTER));
+            out.add("MPTCP (2 subflows, 2 × 400 Mbit/s), goodput / sum of link rates", "", ratio(mp, 2 * FASTER_MBIT), null, 0);
+            addCpu();
+            out.add("2 × 400 Mbit/s: KWIK two paths to one server / MPTCP", "×", List.of(Results.median(same) / Results.median(mp)), null, 0);
+        }
+    }
+
+    /** The machine-wide figures of the transfers just measured: share of CPU busy, and CPU seconds per GiB delivered. */
+    private void addCpu() {
+        out.add("  machine CPU busy during it (2 cores)", "", List.copyOf(busy), null, 0);
+        out.add("  machine CPU seconds per GiB delivered (every process and the kernel)", "s", List.copyOf(cpuPerGib), null, 0);
     }
 
     /**
@@ -196,9 +228,23 @@ public final class NetBench {
 
     /** Share of the machine's CPU in use during each transfer of the last {@link #measure}. */
     private final List<Double> busy = new ArrayList<>();
+    /** Machine CPU seconds (all processes, kernel included) per GiB delivered, for each transfer of the last {@link #measure}. */
+    private final List<Double> cpuPerGib = new ArrayList<>();
+
+    /** Records the machine's CPU use between two {@link #cpuTicks} readings around a transfer of {@link #size} bytes. */
+    private void recordCpu(long[] before, long[] after) {
+        long total = after[0] - before[0];
+        long idle = after[1] - before[1];
+        busy.add(1 - (double) idle / Math.max(1, total));
+        cpuPerGib.add((total - idle) / (double) CLOCK_TICKS / (size / (double) (1L << 30)));
+    }
+
+    /** USER_HZ: the unit of /proc/stat (100 on Linux everywhere that matters). */
+    private static final int CLOCK_TICKS = 100;
 
     private List<Double> measure(String what, Run run) throws Exception {
         busy.clear();
+        cpuPerGib.clear();
         List<Double> xs = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             double x = run.once();
@@ -383,8 +429,9 @@ public final class NetBench {
                         throw new IllegalStateException("transfer not intact: " + line);
                     }
                     ok = true;
-                    System.out.println("   " + line + " machine_busy=" + kv.get("machine_busy"));
-                    busy.add(Double.parseDouble(kv.get("machine_busy")));
+                    recordCpu(cpu0, cpu1);
+                    System.out.println("   " + line + " machine_busy=" + kv.get("machine_busy")
+                            + " cpu_s_per_gib=" + fmt(cpuPerGib.get(cpuPerGib.size() - 1)));
                     System.out.println("   " + pri.awaitLine("PRIMARY"));
                     return new Result(kv);
                 } finally {
@@ -404,13 +451,16 @@ public final class NetBench {
 
     private static final Pattern RECEIVED = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)");
 
-    /** iperf3 -R (server sends, like the KWIK download) of {@code size} bytes over a1, with MPTCP also over a2. */
-    private double iperf(boolean mptcp) throws Exception {
+    /**
+     * iperf3 -R (server sends, like the KWIK download) of {@code size} bytes over a1, with MPTCP also over a2, both
+     * links at {@code rate}. Its CPU figure includes iperf3's own start (a few milliseconds).
+     */
+    private double iperf(boolean mptcp, String rate) throws Exception {
         try (Netns n = new Netns()) {
             n.namespace("kwik-c");
             n.namespace("kwik-p");
-            n.link("kwik-c", "kc-a1", "kwik-p", "kp-a1", 1, FAST);
-            n.link("kwik-c", "kc-a2", "kwik-p", "kp-a2", 3, FAST);
+            n.link("kwik-c", "kc-a1", "kwik-p", "kp-a1", 1, rate);
+            n.link("kwik-c", "kc-a2", "kwik-p", "kp-a2", 3, rate);
             List<String> wrap = mptcp ? List.of("mptcpize", "run") : List.of();
             if (mptcp) {
                 for (String ns : List.of("kwik-c", "kwik-p")) {
@@ -424,10 +474,12 @@ public final class NetBench {
             s.awaitLine("Server listening");
             List<String> client = new ArrayList<>(wrap);
             client.addAll(List.of("iperf3", "-c", "10.201.1.2", "-R", "-n", String.valueOf(size), "-J"));
+            long[] cpu0 = cpuTicks();
             NodeProcess c = NodeProcess.start(n, "kwik-c", "iperf3-client", client);
             if (c.awaitExit(120) != 0) {
                 throw new IllegalStateException("iperf3 failed:\n" + c.output());
             }
+            recordCpu(cpu0, cpuTicks());
             Matcher m = RECEIVED.matcher(c.output());
             if (!m.find()) {
                 throw new IllegalStateException("no sum_received in iperf3's output:\n" + c.output());

@@ -106,15 +106,25 @@ public final class SinglePathThroughput {
         List<Double> kwik = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         List<Double> rawAcksPerDatagram = new ArrayList<>();
+        List<Double> rawCpu = new ArrayList<>();
+        List<Double> kwikCpu = new ArrayList<>();
+        List<Double> cpuRatios = new ArrayList<>();
+        double gib = total / (double) (1L << 30);
         for (int i = 0; i < runs; i++) {
-            RawQuicBaseline.Run r = RawQuicBaseline.run(rawConfig, cert.certificate(), cert.privateKey(), total, RawQuicBaseline.CHUNK);
-            double k = kwikBulk(cert, total);
+            ThreadCpu rc = new ThreadCpu();
+            RawQuicBaseline.Run r = RawQuicBaseline.run(rawConfig, cert.certificate(), cert.privateKey(), total, RawQuicBaseline.CHUNK, rc);
+            ThreadCpu kc = new ThreadCpu();
+            double k = kwikBulk(cert, total, kc);
             raw.add(r.megabytesPerSecond());
             kwik.add(k);
             ratios.add(k / r.megabytesPerSecond());
             rawAcksPerDatagram.add((double) r.clientDatagramsReceived() / r.clientDatagramsSent());
-            System.out.printf(Locale.ROOT, "bulk run %d: raw %.1f MB/s (sender got %.3f datagrams per datagram sent), kwik %.1f MB/s%n",
-                    i + 1, r.megabytesPerSecond(), rawAcksPerDatagram.get(i), k);
+            rawCpu.add(rc.transportNanos() / 1e9 / gib);
+            kwikCpu.add(kc.transportNanos() / 1e9 / gib);
+            cpuRatios.add(kwikCpu.get(i) / rawCpu.get(i));
+            System.out.printf(Locale.ROOT, "bulk run %d: raw %.1f MB/s (sender got %.3f datagrams per datagram sent, %.2f CPU s/GiB), "
+                            + "kwik %.1f MB/s (%.2f CPU s/GiB)%n",
+                    i + 1, r.megabytesPerSecond(), rawAcksPerDatagram.get(i), rawCpu.get(i), k, kwikCpu.get(i));
         }
         List<Double> rawSmall = new ArrayList<>();
         List<Double> kwikSmall = new ArrayList<>();
@@ -135,6 +145,9 @@ public final class SinglePathThroughput {
         out.add("KWIK one path, " + mib + " MiB in 64 KiB writes", "MB/s", kwik, null, 0);
         out.add("KWIK / raw, bulk (paired runs)", "", ratios, ">=", 0.95);
         out.add("raw sender: datagrams received per datagram sent", "", rawAcksPerDatagram, null, 0);
+        out.add("raw Netty QUIC, CPU per GiB (event loops + application threads, both ends)", "s", rawCpu, null, 0);
+        out.add("KWIK one path, CPU per GiB (same threads)", "s", kwikCpu, null, 0);
+        out.add("CPU per GiB: KWIK / raw (paired runs)", "", cpuRatios, "<=", 1.3);
         out.add("raw Netty QUIC, 1 KiB writes", "writes/s", rawSmall, null, 0);
         out.add("KWIK, 1 KiB messages (readMessage)", "msg/s", kwikSmall, ">=", 150_000);
         out.add("KWIK / raw, 1 KiB (paired runs)", "", smallRatios, ">=", 0.75);

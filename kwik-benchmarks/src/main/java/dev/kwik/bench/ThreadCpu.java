@@ -37,6 +37,11 @@ final class ThreadCpu {
         }
     }
 
+    /** CPU nanoseconds of the transport's work (event loops and application threads; not the JIT nor GC). */
+    long transportNanos() {
+        return byRole.getOrDefault("client-loop", 0L) + byRole.getOrDefault("server-loop", 0L) + byRole.getOrDefault("app", 0L);
+    }
+
     /** CPU nanoseconds per unit of work, by role, as {@code role=ns ...}. */
     String perUnit(long units) {
         StringBuilder b = new StringBuilder();
