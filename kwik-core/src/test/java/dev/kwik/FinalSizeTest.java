@@ -3,7 +3,6 @@ package dev.kwik;
 import dev.kwik.internal.session.SessionCore;
 import dev.kwik.internal.stream.LogicalStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,9 +24,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FinalSizeTest {
     private static final Duration T = Duration.ofSeconds(15);
     private static final int END = 256 * 1024;
-    private KwikServer primary;
-    private KwikServer secondary;
-    private KwikClient client;
+    // JUnit makes a new instance per test: each test has its own servers, closed after it.
+    private final TwoServers servers = new TwoServers();
+    private final KwikServer primary = servers.primary;
+    private final KwikServer secondary = servers.secondary;
+    private final KwikClient client = servers.client;
 
     enum Order {
         /** The secondary's bytes past the final size are held by the client, then the primary's FIN arrives. */
@@ -42,18 +43,9 @@ class FinalSizeTest {
         AFTER_STREAM_FORGOTTEN
     }
 
-    @BeforeEach
-    void setUp() {
-        primary = SecondaryServerTest.server("primary");
-        secondary = SecondaryServerTest.server("secondary");
-        client = KwikClient.builder().trustCertificate(Loopback.certificate()).build();
-    }
-
     @AfterEach
     void tearDown() {
-        client.close();
-        secondary.close();
-        primary.close();
+        servers.close();
     }
 
     @ParameterizedTest
@@ -66,18 +58,13 @@ class FinalSizeTest {
         boolean secondaryFirst = order == Order.SECONDARY_BYTES_THEN_FIN || order == Order.SECONDARY_BYTES_THEN_RESET;
         CompletableFuture<Void> clientHoldsSecondaryBytes = new CompletableFuture<>();
         CompletableFuture<Void> clientKnowsTheEnd = new CompletableFuture<>();
-        CompletableFuture<List<MissingRange>> lost = new CompletableFuture<>();
+        CompletableFuture<CompletableFuture<List<MissingRange>>> lost = new CompletableFuture<>();
         CompletableFuture<KwikServerSession> primarySession = new CompletableFuture<>();
 
         CompletableFuture<Void> primarySide = CompletableFuture.runAsync(() -> {
             KwikServerSession ps = primary.accept(T);
             primarySession.complete(ps);
-            ps.addPathListener(new PathListener() {
-                @Override
-                public void pathLost(KwikServerSession s, PathInfo path, List<MissingRange> missing) {
-                    lost.complete(missing);
-                }
-            });
+            lost.complete(TwoServers.firstLoss(ps));
             KwikStream s = ps.acceptStream(T);
             s.readMessage(T);
             PathInfo sec = SecondaryServerTest.join(ps.addPath(SecondaryServerTest.address(secondary)));
@@ -129,7 +116,7 @@ class FinalSizeTest {
         KwikException fate = secondaryFate.get(20, TimeUnit.SECONDS);
         assertThat(fate.code()).isEqualTo(ErrorCode.FINAL_SIZE_ERROR);
         assertThat(fate.getMessage()).contains("final size");
-        lost.get(20, TimeUnit.SECONDS);
+        lost.get(20, TimeUnit.SECONDS).get(20, TimeUnit.SECONDS);
         primarySide.get(20, TimeUnit.SECONDS);
         assertThat(session.isOpen()).isTrue();
         if (order == Order.SECONDARY_BYTES_THEN_RESET) {

@@ -2,7 +2,6 @@ package dev.kwik;
 
 import dev.kwik.internal.session.SessionCore;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,22 +15,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Once a session (or a secondary's part of it) is gone, every path of it reads CLOSED or DEAD, on every server. */
 class PathStateAfterCloseTest {
     private static final Duration T = Duration.ofSeconds(10);
-    private KwikServer primary;
-    private KwikServer secondary;
-    private KwikClient client;
-
-    @BeforeEach
-    void setUp() {
-        primary = SecondaryServerTest.server("primary");
-        secondary = SecondaryServerTest.server("secondary");
-        client = KwikClient.builder().trustCertificate(Loopback.certificate()).build();
-    }
+    // JUnit makes a new instance per test: each test has its own servers, closed after it.
+    private final TwoServers servers = new TwoServers();
+    private final KwikServer primary = servers.primary;
+    private final KwikServer secondary = servers.secondary;
+    private final KwikClient client = servers.client;
 
     @AfterEach
     void tearDown() {
-        client.close();
-        secondary.close();
-        primary.close();
+        servers.close();
     }
 
     @ParameterizedTest

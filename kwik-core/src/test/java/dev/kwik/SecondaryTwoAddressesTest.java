@@ -34,15 +34,10 @@ class SecondaryTwoAddressesTest {
              KwikClient client = KwikClient.builder().trustCertificate(Loopback.certificate()).build()) {
             byte[] data = new byte[SIZE];
             new Random(3).nextBytes(data);
-            CompletableFuture<List<MissingRange>> lost = new CompletableFuture<>();
+            CompletableFuture<CompletableFuture<List<MissingRange>>> lost = new CompletableFuture<>();
             CompletableFuture<Void> primarySide = CompletableFuture.runAsync(() -> {
                 KwikServerSession ps = primary.accept(T);
-                ps.addPathListener(new PathListener() {
-                    @Override
-                    public void pathLost(KwikServerSession s, PathInfo path, List<MissingRange> missing) {
-                        lost.complete(missing);
-                    }
-                });
+                lost.complete(TwoServers.firstLoss(ps));
                 KwikStream s = ps.acceptStream(T);
                 s.readMessage(T);
                 PathInfo viaRelay = SecondaryServerTest.join(ps.addPath(new InetSocketAddress("localhost", relay.port())));
@@ -78,7 +73,7 @@ class SecondaryTwoAddressesTest {
             }
             assertThat(got).isEqualTo(SIZE);
             assertThat(d.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(data));
-            assertThat(lost.get(20, TimeUnit.SECONDS)).as("missing ranges reported for the lost path").isEmpty();
+            assertThat(lost.get(20, TimeUnit.SECONDS).get(20, TimeUnit.SECONDS)).as("missing ranges reported for the lost path").isEmpty();
             primarySide.get(10, TimeUnit.SECONDS);
             secondarySide.get(10, TimeUnit.SECONDS);
             assertThat(session.isOpen()).isTrue();

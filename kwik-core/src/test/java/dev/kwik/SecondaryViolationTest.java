@@ -3,7 +3,6 @@ package dev.kwik;
 import dev.kwik.internal.session.SessionCore;
 import dev.kwik.internal.stream.LogicalStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,22 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SecondaryViolationTest {
     private static final Duration T = Duration.ofSeconds(10);
-    private KwikServer primary;
-    private KwikServer secondary;
-    private KwikClient client;
-
-    @BeforeEach
-    void setUp() {
-        primary = SecondaryServerTest.server("primary");
-        secondary = SecondaryServerTest.server("secondary");
-        client = KwikClient.builder().trustCertificate(Loopback.certificate()).build();
-    }
+    // JUnit makes a new instance per test: each test has its own servers, closed after it.
+    private final TwoServers servers = new TwoServers();
+    private final KwikServer primary = servers.primary;
+    private final KwikServer secondary = servers.secondary;
+    private final KwikClient client = servers.client;
 
     @AfterEach
     void tearDown() {
-        client.close();
-        secondary.close();
-        primary.close();
+        servers.close();
     }
 
     @ParameterizedTest
@@ -48,15 +40,10 @@ class SecondaryViolationTest {
         Arrays.fill(good, (byte) 'A');
         boolean pastEnd = kind.equals("past-final-size");
         CompletableFuture<Void> clientHasPrimaryBytes = new CompletableFuture<>();
-        CompletableFuture<List<MissingRange>> lost = new CompletableFuture<>();
+        CompletableFuture<CompletableFuture<List<MissingRange>>> lost = new CompletableFuture<>();
         CompletableFuture<Void> primarySide = CompletableFuture.runAsync(() -> {
             KwikServerSession ps = primary.accept(T);
-            ps.addPathListener(new PathListener() {
-                @Override
-                public void pathLost(KwikServerSession s, PathInfo path, List<MissingRange> missing) {
-                    lost.complete(missing);
-                }
-            });
+            lost.complete(TwoServers.firstLoss(ps));
             KwikStream s = ps.acceptStream(T);
             s.readMessage(T);
             PathInfo sec = SecondaryServerTest.join(ps.addPath(SecondaryServerTest.address(secondary)));
@@ -105,7 +92,7 @@ class SecondaryViolationTest {
             case "never-told" -> "has not opened";
             default -> "conflicting bytes";
         });
-        lost.get(15, TimeUnit.SECONDS);
+        lost.get(15, TimeUnit.SECONDS).get(15, TimeUnit.SECONDS);
         primarySide.get(15, TimeUnit.SECONDS);
         assertThat(session.isOpen()).isTrue();
         assertThat(s.readMessage(T)).isEqualTo(good);

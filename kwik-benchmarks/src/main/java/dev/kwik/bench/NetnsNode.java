@@ -50,6 +50,9 @@ public final class NetnsNode {
         Map<String, List<String>> o = parse(args);
         if (!args[0].equals("delay")) {
             warmUp(Long.getLong("kwik.bench.warmup", 32L << 20));
+            // With -Dkwik.bench.profile (see Profiler): the node's work after its warm-up only.
+            Profiler.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(Profiler::stop));
         }
         switch (args[0]) {
             case "primary" -> primary(o);
@@ -200,7 +203,9 @@ public final class NetnsNode {
      * threads of a cold node took 4.6 s of CPU during a 3 s transfer, on two cores shared by three node JVMs.
      * So each node first moves data over loopback between a server and a client of its own (both ends,
      * positional writes, whole-message reads), in rounds of {@code bytes}, until a round adds less than 50 ms
-     * of JIT compilation (at most 6 rounds), and only then says READY.
+     * of JIT compilation (at most 6 rounds, or {@code -Dkwik.bench.warmup.rounds}), and only then says READY.
+     * With three node JVMs on two cores it often has not settled after 6 (BENCHMARKS.md: C2 was 70% of a node's
+     * CPU during the measured transfer); 20 halved the machine's CPU per GiB of the one-path run.
      */
     private static void warmUp(long bytes) throws Exception {
         if (bytes <= 0) {
@@ -210,7 +215,7 @@ public final class NetnsNode {
         try (KwikServer server = KwikServer.builder().bind(new InetSocketAddress("127.0.0.1", 0)).selfSigned().build().start();
              KwikClient client = KwikClient.builder().trustAll().build()) {
             long compiled = jit.getTotalCompilationTime();
-            for (int round = 1; round <= 6; round++) {
+            for (int round = 1; round <= Integer.getInteger("kwik.bench.warmup.rounds", 6); round++) {
                 warmUpRound(server, client, bytes);
                 long now = jit.getTotalCompilationTime();
                 if (round >= 2 && now - compiled < 50) {
@@ -219,7 +224,8 @@ public final class NetnsNode {
                 }
                 compiled = now;
             }
-            System.out.println("WARM not settled after 6 rounds, " + compiled + " ms of compilation");
+            System.out.println("WARM not settled after " + Integer.getInteger("kwik.bench.warmup.rounds", 6) + " rounds, "
+                    + compiled + " ms of compilation");
         }
     }
 

@@ -1,0 +1,33 @@
+package dev.kwik;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A primary and a secondary server that share a cluster secret, and a client trusting both: the fixture of the
+ * tests where a secondary writes into the client's streams. Close it after each test.
+ */
+final class TwoServers implements AutoCloseable {
+    final KwikServer primary = SecondaryServerTest.server("primary");
+    final KwikServer secondary = SecondaryServerTest.server("secondary");
+    final KwikClient client = KwikClient.builder().trustCertificate(Loopback.certificate()).build();
+
+    /** Completes with the missing ranges of the first path {@code session} reports lost. */
+    static CompletableFuture<List<MissingRange>> firstLoss(KwikServerSession session) {
+        CompletableFuture<List<MissingRange>> lost = new CompletableFuture<>();
+        session.addPathListener(new PathListener() {
+            @Override
+            public void pathLost(KwikServerSession s, PathInfo path, List<MissingRange> missing) {
+                lost.complete(missing);
+            }
+        });
+        return lost;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        secondary.close();
+        primary.close();
+    }
+}
