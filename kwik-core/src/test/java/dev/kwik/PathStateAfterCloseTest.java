@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Once a session (or a secondary's part of it) is gone, every path of it reads CLOSED or DEAD, on every server. */
 class PathStateAfterCloseTest {
@@ -51,5 +52,12 @@ class PathStateAfterCloseTest {
             assertThat(ps.activePaths()).isEmpty();
         }
         assertThat(ss.activePaths()).isEmpty();
+        // Misuse after the end gets the session's own closed exception, with the code it closed with.
+        KwikServerSession gone = who.equals("secondary-closes") ? ss : ps;
+        assertThatThrownBy(() -> gone.sendRaw(0, new byte[1])).isInstanceOf(KwikSessionClosedException.class);
+        assertThatThrownBy(() -> gone.receiveRaw(Duration.ofMillis(1))).isInstanceOf(KwikSessionClosedException.class);
+        assertThatThrownBy(() -> ss.addPath(SecondaryServerTest.address(primary)).get(5, TimeUnit.SECONDS))
+                .extracting(e -> ((KwikException) e.getCause()).code())
+                .isIn(ErrorCode.NOT_PRIMARY, ErrorCode.SESSION_CLOSED);
     }
 }

@@ -96,7 +96,8 @@ class SameServerPathTest {
         });
         p.server().addPath(secondAddress()).get(10, TimeUnit.SECONDS);
         assertThatThrownBy(() -> p.server().removePath(7).get(5, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class).hasMessageContaining("no live path 7");
+                .isInstanceOf(ExecutionException.class).hasMessageContaining("no live path 7")
+                .extracting(e -> ((KwikException) e.getCause()).code()).isEqualTo(ErrorCode.PATH_NOT_FOUND);
         PathInfo removed = p.server().removePath(0).get(10, TimeUnit.SECONDS);
         assertThat(removed.pathId()).isZero();
         assertThat(removed.state()).isEqualTo(PathState.CLOSED);
@@ -104,7 +105,8 @@ class SameServerPathTest {
         assertThat(p.server().activePaths().get(0).isDefault()).isTrue();
         assertThat(events).containsExactly("added 1", "removed 0 CLOSED");
         assertThatThrownBy(() -> p.server().removePath(1).get(5, TimeUnit.SECONDS))
-                .hasMessageContaining("only path to this server");
+                .hasMessageContaining("only path to this server")
+                .extracting(e -> ((KwikException) e.getCause()).code()).isEqualTo(ErrorCode.LAST_PATH);
         transfer(p, 4 << 20, null);
     }
 

@@ -57,7 +57,8 @@ class SchedulerTest {
         p.server().pathPreferences(1, 1, true);
         long[] sent = transferAndMeasure();
         assertThat(sent[1]).as("backup path bytes %s", java.util.Arrays.toString(sent)).isLessThan(SIZE / 50);
-        assertThatThrownBy(() -> p.server().pathPreferences(9, 1, false)).hasMessageContaining("no live path 9");
+        assertThatThrownBy(() -> p.server().pathPreferences(9, 1, false)).hasMessageContaining("no live path 9")
+                .extracting(e -> ((KwikException) e).code()).isEqualTo(ErrorCode.PATH_NOT_FOUND);
     }
 
     @Test

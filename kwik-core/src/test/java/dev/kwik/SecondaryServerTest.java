@@ -267,7 +267,8 @@ class SecondaryServerTest {
     void rawRelayRefusesUnknownPathsAndOversizeMessagesImmediately() throws Exception {
         KwikSession session = client.dial(address(primary));
         KwikServerSession ps = primary.accept(T);
-        assertThatThrownBy(() -> ps.sendRaw(5, new byte[1])).hasMessageContaining("no live path 5");
+        assertThatThrownBy(() -> ps.sendRaw(5, new byte[1])).hasMessageContaining("no live path 5")
+                .extracting(e -> ((KwikException) e).code()).isEqualTo(ErrorCode.PATH_NOT_FOUND);
         assertThatThrownBy(() -> ps.sendRaw(0, new byte[64 * 1024 + 1]))
                 .extracting(e -> ((KwikException) e).code()).isEqualTo(ErrorCode.PACKET_TOO_LARGE);
         PathInfo sec = join(ps.addPath(address(secondary)));
