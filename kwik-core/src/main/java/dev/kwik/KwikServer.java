@@ -49,7 +49,7 @@ public final class KwikServer implements AutoCloseable {
             selfSigned = null;
             ssl = b.key != null ? Tls.server(b.key, b.chain) : Tls.server(b.chainPem, b.keyPem);
         }
-        this.endpoint = new ServerEndpoint(b.config(), new dev.kwik.internal.session.ServerContext(b.serverId,
+        this.endpoint = new ServerEndpoint(b.config(), dev.kwik.internal.session.ServerContext.of(b.serverId,
                 b.clusterSecret, b.ticketLifetime.toMillis(), b.maxPathsPerSession, b.maxRawMessageBytes),
                 ssl, b.authenticator, b.maxSessions, b.eventLoopThreads);
     }

@@ -2,7 +2,6 @@ package dev.kwik;
 
 import dev.kwik.internal.session.SessionCore;
 import dev.kwik.internal.stream.LogicalStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,15 +20,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * that secondary its path (FINAL_SIZE_ERROR), never the session nor the stream's good bytes; and a final size,
  * once known, still binds after the reader reached EOF (RFC 9000 §4.5).
  */
-class FinalSizeTest {
+class FinalSizeTest extends TwoServers {
     private static final Duration T = Duration.ofSeconds(15);
     private static final int END = 256 * 1024;
-    // JUnit makes a new instance per test: each test has its own servers, closed after it.
-    private final TwoServers servers = new TwoServers();
-    private final KwikServer primary = servers.primary;
-    private final KwikServer secondary = servers.secondary;
-    private final KwikClient client = servers.client;
-
     enum Order {
         /** The secondary's bytes past the final size are held by the client, then the primary's FIN arrives. */
         SECONDARY_BYTES_THEN_FIN,
@@ -41,11 +34,6 @@ class FinalSizeTest {
         AFTER_EOF,
         /** Both sides finished and the stream was forgotten, then the secondary writes past its final size. */
         AFTER_STREAM_FORGOTTEN
-    }
-
-    @AfterEach
-    void tearDown() {
-        servers.close();
     }
 
     @ParameterizedTest

@@ -1,7 +1,6 @@
 package dev.kwik;
 
 import dev.kwik.internal.session.SessionCore;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -14,19 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Once a session (or a secondary's part of it) is gone, every path of it reads CLOSED or DEAD, on every server. */
-class PathStateAfterCloseTest {
+class PathStateAfterCloseTest extends TwoServers {
     private static final Duration T = Duration.ofSeconds(10);
-    // JUnit makes a new instance per test: each test has its own servers, closed after it.
-    private final TwoServers servers = new TwoServers();
-    private final KwikServer primary = servers.primary;
-    private final KwikServer secondary = servers.secondary;
-    private final KwikClient client = servers.client;
-
-    @AfterEach
-    void tearDown() {
-        servers.close();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"client-closes", "primary-closes", "secondary-closes"})
     void everyPathIsFinalOnceItsSessionIsGone(String who) throws Exception {

@@ -2,7 +2,6 @@ package dev.kwik;
 
 import dev.kwik.internal.session.SessionCore;
 import dev.kwik.internal.stream.LogicalStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,19 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reset the client's stream gets the protocol error back and loses its path; the client's session and the
  * primary's data are untouched.
  */
-class SecondaryViolationTest {
+class SecondaryViolationTest extends TwoServers {
     private static final Duration T = Duration.ofSeconds(10);
-    // JUnit makes a new instance per test: each test has its own servers, closed after it.
-    private final TwoServers servers = new TwoServers();
-    private final KwikServer primary = servers.primary;
-    private final KwikServer secondary = servers.secondary;
-    private final KwikClient client = servers.client;
-
-    @AfterEach
-    void tearDown() {
-        servers.close();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"conflicting", "past-final-size", "reset", "never-told"})
     void badBytesFromASecondaryAreRefusedToItAndNotMerged(String kind) throws Exception {

@@ -5,9 +5,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A primary and a secondary server that share a cluster secret, and a client trusting both: the fixture of the
- * tests where a secondary writes into the client's streams. Close it after each test.
+ * tests where a secondary writes into the client's streams. JUnit makes a new instance per test, so each test
+ * gets its own, closed after it.
  */
-final class TwoServers implements AutoCloseable {
+abstract class TwoServers {
     final KwikServer primary = SecondaryServerTest.server("primary");
     final KwikServer secondary = SecondaryServerTest.server("secondary");
     final KwikClient client = KwikClient.builder().trustCertificate(Loopback.certificate()).build();
@@ -24,8 +25,8 @@ final class TwoServers implements AutoCloseable {
         return lost;
     }
 
-    @Override
-    public void close() {
+    @org.junit.jupiter.api.AfterEach
+    void closeServers() {
         client.close();
         secondary.close();
         primary.close();

@@ -202,30 +202,19 @@ public final class SinglePathThroughput {
 
     /** As {@link #kwikBulk(SelfSignedCertificate, long)}; {@code cpu}, if given, is read before the session closes. */
     static double kwikBulk(SelfSignedCertificate cert, long total, ThreadCpu cpu) throws Exception {
-        try (KwikServer server = server(cert); KwikClient client = client(cert)) {
-            KwikSession session = client.dial("localhost:" + server.localAddress().getPort());
-            KwikServerSession accepted = server.accept(Duration.ofSeconds(5));
-            CompletableFuture<Long> done = CompletableFuture.supplyAsync(() -> {
-                KwikStream s = accepted.acceptStream(Duration.ofSeconds(10));
-                byte[] buf = new byte[RawQuicBaseline.CHUNK];
-                while (s.read(buf, 0, buf.length) >= 0) {
-                    // the bytes are the application's now
-                }
-                return System.nanoTime();
-            });
-            byte[] chunk = new byte[RawQuicBaseline.CHUNK];
-            KwikStream s = session.openStream();
-            long start = System.nanoTime();
+        byte[] chunk = new byte[RawQuicBaseline.CHUNK];
+        double seconds = timed(cert, cpu, in -> {
+            byte[] buf = new byte[RawQuicBaseline.CHUNK];
+            while (in.read(buf, 0, buf.length) >= 0) {
+                // the bytes are the application's now
+            }
+        }, out -> {
             for (long sent = 0; sent < total; sent += chunk.length) {
-                s.write(chunk);
+                out.write(chunk);
             }
-            s.close();
-            long end = done.get(120, TimeUnit.SECONDS);
-            if (cpu != null) {
-                cpu.stop();
-            }
-            return total / ((end - start) / 1e9) / 1e6;
-        }
+            out.close();
+        });
+        return total / seconds / 1e6;
     }
 
     /** KWIK: {@code count} 1 KiB messages on one stream, each read whole with readMessage. Messages per second. */
@@ -234,29 +223,42 @@ public final class SinglePathThroughput {
     }
 
     static double kwikMessages(SelfSignedCertificate cert, int count, ThreadCpu cpu) throws Exception {
+        byte[] m = new byte[SMALL];
+        return count / timed(cert, cpu, in -> {
+            for (int i = 0; i < count; i++) {
+                if (in.readMessage().length != SMALL) {
+                    throw new IllegalStateException("message " + i + " merged or split");
+                }
+            }
+        }, out -> {
+            for (int i = 0; i < count; i++) {
+                out.write(m);
+            }
+        });
+    }
+
+    /**
+     * One KWIK session on loopback: the client runs {@code writer} on a stream it opens, the server runs
+     * {@code reader} on that stream on another thread. Seconds from the first write to the reader's end; {@code cpu},
+     * if given, is read before the session closes.
+     */
+    private static double timed(SelfSignedCertificate cert, ThreadCpu cpu, java.util.function.Consumer<KwikStream> reader,
+                                java.util.function.Consumer<KwikStream> writer) throws Exception {
         try (KwikServer server = server(cert); KwikClient client = client(cert)) {
             KwikSession session = client.dial("localhost:" + server.localAddress().getPort());
             KwikServerSession accepted = server.accept(Duration.ofSeconds(5));
             CompletableFuture<Long> done = CompletableFuture.supplyAsync(() -> {
-                KwikStream s = accepted.acceptStream(Duration.ofSeconds(10));
-                for (int i = 0; i < count; i++) {
-                    if (s.readMessage().length != SMALL) {
-                        throw new IllegalStateException("message " + i + " merged or split");
-                    }
-                }
+                reader.accept(accepted.acceptStream(Duration.ofSeconds(10)));
                 return System.nanoTime();
             });
-            byte[] m = new byte[SMALL];
-            KwikStream s = session.openStream();
+            KwikStream out = session.openStream();
             long start = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                s.write(m);
-            }
+            writer.accept(out);
             long end = done.get(120, TimeUnit.SECONDS);
             if (cpu != null) {
                 cpu.stop();
             }
-            return count / ((end - start) / 1e9);
+            return (end - start) / 1e9;
         }
     }
 

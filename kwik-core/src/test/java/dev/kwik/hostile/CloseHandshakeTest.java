@@ -22,11 +22,15 @@ class CloseHandshakeTest {
     private static final Duration T = Duration.ofSeconds(10);
     private static final SelfSignedCertificate CERT = Tls.selfSigned();
 
+    /** deadAfter 10 s: the peer never answers heartbeats, and its path must not die before the close. */
+    private static KwikServer server() {
+        return KwikServer.builder().bind(new InetSocketAddress("127.0.0.1", 0))
+                .certificate(CERT.certificate(), CERT.privateKey()).deadAfter(Duration.ofSeconds(10)).build().start();
+    }
+
     @Test
     void quicStaysOpenUntilTheCloseFrameIsAcknowledged() throws Exception {
-        try (KwikServer server = KwikServer.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                .certificate(CERT.certificate(), CERT.privateKey()).deadAfter(Duration.ofSeconds(10)).build().start();
-             RawPeer peer = RawPeer.client(server.localAddress())) {
+        try (KwikServer server = server(); RawPeer peer = RawPeer.client(server.localAddress())) {
             peer.hello(RawPeer.GENEROUS);
             KwikServerSession session = server.accept(T);
             session.close(7, "bye");
@@ -43,9 +47,7 @@ class CloseHandshakeTest {
 
     @Test
     void withoutAnAcknowledgementQuicClosesAtTheBound() throws Exception {
-        try (KwikServer server = KwikServer.builder().bind(new InetSocketAddress("127.0.0.1", 0))
-                .certificate(CERT.certificate(), CERT.privateKey()).deadAfter(Duration.ofSeconds(10)).build().start();
-             RawPeer peer = RawPeer.client(server.localAddress())) {
+        try (KwikServer server = server(); RawPeer peer = RawPeer.client(server.localAddress())) {
             peer.hello(RawPeer.GENEROUS);
             server.accept(T).close();
             peer.await("CLOSE", T);

@@ -100,7 +100,7 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
     private boolean batchEndQueued;
     private final Runnable batchEnd = this::endOfReadBatch;
     /** Runs tasks at the end of the read batch in progress (for the session: reader wake-ups). Event loop. */
-    private final java.util.concurrent.Executor afterReadBatch = this::runAfterReadBatch;
+    private final java.util.concurrent.Executor afterReadBatch;
 
     // Counters, written on the event loop only, read by anyone.
     private volatile long bytesSent;
@@ -124,6 +124,7 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
         this.conn = conn;
         this.owner = owner;
         this.pool = new ChannelPool(conn, streamsPerChannel);
+        this.afterReadBatch = conn::afterReadBatch;
     }
 
     public long id() {
@@ -395,9 +396,6 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
         return afterReadBatch;
     }
 
-    private void runAfterReadBatch(Runnable task) {
-        conn.afterReadBatch(task);
-    }
 
     /** End of the read batch on this path's socket: acknowledge what arrived (one ACK per batch), answer PINGs, flush. */
     private void endOfReadBatch() {

@@ -74,19 +74,18 @@ public final class QuicCodecs {
     /** A server codec builder with {@link #configure} applied and, with epoll, GSO on every accepted connection. */
     public static QuicServerCodecBuilder server(TransportConfig c) {
         QuicServerCodecBuilder b = configure(new QuicServerCodecBuilder(), c);
-        if (EPOLL) {
-            b.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS));
-        }
-        return b;
+        return EPOLL ? b.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, gso()) : b;
     }
 
     /** A bootstrap for a client connection on {@code udp}, with GSO when the socket is epoll's. */
     public static QuicChannelBootstrap client(Channel udp) {
         QuicChannelBootstrap b = QuicChannel.newBootstrap(udp);
-        if (EPOLL) {
-            b.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS));
-        }
-        return b;
+        return EPOLL ? b.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR, gso()) : b;
+    }
+
+    /** Up to {@link #GSO_SEGMENTS} datagrams per send (Netty falls back to one per send where GSO is missing). */
+    private static io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator gso() {
+        return EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS);
     }
 
     public static EventLoopGroup group(int threads, String name) {

@@ -8,19 +8,22 @@ package dev.kwik.internal.session;
  * @param ticketLifetimeMs  how long a minted ticket stays valid
  * @param maxPaths          most paths one session may have alive at once
  * @param maxRawBytes       largest raw relay message
+ * @param serverKey         what HELLO_OK tells clients about this server (see {@link #of})
  */
-public record ServerContext(String serverId, byte[] clusterSecret, long ticketLifetimeMs, int maxPaths, int maxRawBytes) {
+public record ServerContext(String serverId, byte[] clusterSecret, long ticketLifetimeMs, int maxPaths, int maxRawBytes,
+                            byte[] serverKey) {
     /**
-     * What HELLO_OK tells clients about this server: the first 8 bytes of SHA-256 of its id. Equal on every address
-     * the server binds, so a client knows which of its paths lead to one server; it does not reveal the id.
+     * The context of a server with id {@code serverId}. Its server key is the first 8 bytes of SHA-256 of the id:
+     * equal on every address the server binds, so a client knows which of its paths lead to one server, without
+     * learning the id. Computed once here, not per handshake.
      */
-    public byte[] serverKey() {
+    public static ServerContext of(String serverId, byte[] clusterSecret, long ticketLifetimeMs, int maxPaths, int maxRawBytes) {
         try {
-            return java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256")
+            byte[] key = java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(serverId.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 8);
+            return new ServerContext(serverId, clusterSecret, ticketLifetimeMs, maxPaths, maxRawBytes, key);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
-
 }

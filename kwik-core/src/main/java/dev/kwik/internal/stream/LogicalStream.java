@@ -633,9 +633,14 @@ public final class LogicalStream implements KwikStream {
         return grew;
     }
 
-    /** The final size once known (FIN or RESET_STREAM), else -1. */
+    /** The final size once known (FIN or RESET_STREAM), else -1. Any thread. */
     public long finalSize() {
-        return buffer.finalSize() >= 0 ? buffer.finalSize() : finalSizeSeen;
+        lock.lock();
+        try {
+            return buffer.finalSize() >= 0 ? buffer.finalSize() : finalSizeSeen;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** FINAL_SIZE_ERROR for data past a known final size, or a FIN that would change it. */
