@@ -8,7 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * The frames of every retransmittable packet a path sent and the peer has not acknowledged, indexed by
- * packet number in a ring. Frames are kept as retained slices of the packet buffer (no copy); an ACK releases
+ * packet number in a ring (a power of two long, indexed by mask: this runs per packet sent and per packet
+ * acknowledged). Frames are kept as retained slices of the packet buffer (no copy); an ACK releases
  * them; when the path dies they are handed back for sending on another path.
  *
  * <p>Event-loop confined.
@@ -33,8 +34,9 @@ final class SentPacketLog {
         if (count == ring.length) {
             grow();
         }
-        ring[(head + count) % ring.length] = frames;
-        onData[(head + count) % ring.length] = data;
+        int idx = (head + count) & (ring.length - 1);
+        ring[idx] = frames;
+        onData[idx] = data;
         count++;
         if (frames != null) {
             live++;
@@ -50,7 +52,7 @@ final class SentPacketLog {
                     "ACK for packet " + hi + ", but only packets below " + (base + count) + " were sent");
         }
         for (long pn = Math.max(lo, base); pn <= hi; pn++) {
-            int idx = (int) ((head + (pn - base)) % ring.length);
+            int idx = (int) (head + (pn - base)) & (ring.length - 1);
             ByteBuf b = ring[idx];
             if (b != null) {
                 ring[idx] = null;
@@ -65,7 +67,7 @@ final class SentPacketLog {
     /** Hands every unacknowledged packet's frames to {@code sink} in packet-number order and empties the log. */
     void drainTo(Consumer<ByteBuf> sink) {
         for (int i = 0; i < count; i++) {
-            int idx = (head + i) % ring.length;
+            int idx = (head + i) & (ring.length - 1);
             ByteBuf b = ring[idx];
             if (b != null) {
                 ring[idx] = null;
@@ -86,7 +88,7 @@ final class SentPacketLog {
      */
     void copyData(Consumer<ByteBuf> sink) {
         for (int i = 0; i < count; i++) {
-            int idx = (head + i) % ring.length;
+            int idx = (head + i) & (ring.length - 1);
             ByteBuf b = ring[idx];
             if (b != null && onData[idx]) {
                 sink.accept(b.retainedDuplicate());
@@ -105,7 +107,7 @@ final class SentPacketLog {
 
     private void trim() {
         while (count > 0 && ring[head] == null) {
-            head = (head + 1) % ring.length;
+            head = (head + 1) & (ring.length - 1);
             base++;
             count--;
         }
@@ -115,8 +117,9 @@ final class SentPacketLog {
         ByteBuf[] n = new ByteBuf[ring.length * 2];
         boolean[] d = new boolean[ring.length * 2];
         for (int i = 0; i < count; i++) {
-            n[i] = ring[(head + i) % ring.length];
-            d[i] = onData[(head + i) % ring.length];
+            int idx = (head + i) & (ring.length - 1);
+            n[i] = ring[idx];
+            d[i] = onData[idx];
         }
         ring = n;
         onData = d;

@@ -6,17 +6,24 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 
-import java.util.Iterator;
+import io.netty.buffer.Unpooled;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * Reassembly of one logical stream's inbound bytes by offset, keeping message boundaries.
  *
- * <p>Segments are copied out of the received packets into buffers of their own size: a slice would pin the whole
- * packet (up to 65 KiB) for a frame of one byte, so memory would no longer be bounded by the flow-control window.
- * Each held segment and each unread message end is a piece taken from the session's {@link HeldPieces}. Bytes
+ * <p>Bytes are copied out of the received packets: a slice would pin the whole packet (up to 65 KiB) for a frame of
+ * one byte, so memory would no longer be bounded by the flow-control window. Bytes contiguous with the read position
+ * sit in a queue, and frames continuing them are appended without a map operation, gathered into shared buffers
+ * (the per-frame cost of small messages); segments past a gap are kept in buffers of their own size, by offset,
+ * until the gap fills. Each held buffer and each unread message end is a piece taken from the session's {@link HeldPieces}. Bytes
  * already held and received again are dropped if equal and rejected with PROTOCOL_VIOLATION if different;
  * bytes below the read position are already gone and are dropped unseen (RFC 9000 §2.2 allows either).
  * Message boundaries are the end offsets of frames with the MESSAGE_END flag; a read never crosses one.
@@ -24,10 +31,22 @@ import java.util.TreeSet;
  * <p>Not thread-safe: the owning stream guards it with its lock.
  */
 public final class ReceiveBuffer {
-    private final TreeMap<Long, ByteBuf> segments = new TreeMap<>();
+    /**
+     * Capacity of the buffers a stream's in-order bytes are gathered into from its second in-order frame on: small
+     * frames arriving in order then share buffers (one allocation per several 1 KiB messages, not one each), and a
+     * stream holds at most one partly filled buffer beyond the bytes themselves.
+     */
+    static final int GATHER = 8192;
+
+    /** Bytes from the read position on, contiguous: {@code [readOffset, inOrderEnd)}. Only the last has room. */
+    private final ArrayDeque<ByteBuf> inOrder = new ArrayDeque<>();
+    /** Segments past a gap: every key is above {@link #inOrderEnd}; they move to {@link #inOrder} once it reaches them. */
+    private final TreeMap<Long, ByteBuf> ahead = new TreeMap<>();
     private final TreeSet<Long> messageEnds = new TreeSet<>();
     private final HeldPieces pieces;
     private long readOffset;
+    private long inOrderEnd;
+    private boolean gathering;
     private long highestOffset;
     private long finalSize = -1;
     private long buffered;
@@ -58,6 +77,18 @@ public final class ReceiveBuffer {
     /** Bytes held and not yet read. */
     public long bufferedBytes() {
         return buffered;
+    }
+
+    /** Capacity of the buffers held: the bytes plus the room left in the last gathering buffer. For tests. */
+    long heldCapacity() {
+        long n = 0;
+        for (ByteBuf b : inOrder) {
+            n += b.capacity() - b.readerIndex();
+        }
+        for (ByteBuf b : ahead.values()) {
+            n += b.capacity();
+        }
+        return n;
     }
 
     /** Whether the application has read every byte up to a known final size. */
@@ -101,12 +132,18 @@ public final class ReceiveBuffer {
             messageEnds.add(end);
             pieces.add(1);
         }
-        if (end <= start) {
+        long cursor = Math.max(start, inOrderEnd);
+        if (end <= cursor) {
             return grew;
         }
+        if (cursor == inOrderEnd) {
+            // The common case: bytes continuing what is contiguous, appended without a map operation.
+            long to = ahead.isEmpty() ? end : Math.min(end, ahead.firstKey());
+            append(data, offset, cursor, to);
+            cursor = to;
+        }
         // Keep the gaps between held segments; overlapping bytes were just checked to be equal.
-        long cursor = start;
-        Map.Entry<Long, ByteBuf> e = firstOverlapping(start);
+        Map.Entry<Long, ByteBuf> e = firstOverlapping(cursor);
         while (cursor < end) {
             if (e == null || e.getKey() >= end) {
                 put(cursor, data, offset, end);
@@ -118,17 +155,56 @@ public final class ReceiveBuffer {
                 put(cursor, data, offset, segStart);
             }
             cursor = Math.max(cursor, segEnd);
-            e = segments.higherEntry(segStart);
+            e = ahead.higherEntry(segStart);
+        }
+        // Segments the new bytes reached are contiguous now.
+        Map.Entry<Long, ByteBuf> next;
+        while ((next = ahead.firstEntry()) != null && next.getKey() == inOrderEnd) {
+            ahead.pollFirstEntry();
+            ByteBuf last = inOrder.peekLast();
+            if (last != null && last.writableBytes() > 0) {
+                // Only the last buffer may have room: give it up rather than leave it stranded mid-queue.
+                last.capacity(last.writerIndex());
+            }
+            inOrder.addLast(next.getValue());
+            inOrderEnd += next.getValue().readableBytes();
         }
         return grew;
+    }
+
+    /** Copies {@code [from, to)} of {@code data} (which starts at {@code dataOffset}) after the contiguous bytes. */
+    private void append(ByteBuf data, long dataOffset, long from, long to) {
+        int n = (int) (to - from);
+        int index = data.readerIndex() + (int) (from - dataOffset);
+        ByteBuf last = inOrder.peekLast();
+        if (last != null && last.writableBytes() > 0) {
+            int k = Math.min(n, last.writableBytes());
+            last.writeBytes(data, index, k);
+            index += k;
+            n -= k;
+        }
+        if (n > 0) {
+            // A stream's first frame gets a buffer of its own size (one request, one small reply cost no more).
+            int capacity = gathering ? Math.max(n, GATHER) : n;
+            gathering = true;
+            ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(capacity, capacity);
+            b.writeBytes(data, index, n);
+            inOrder.addLast(b);
+            pieces.add(1);
+        }
+        inOrderEnd = to;
+        buffered += to - from;
     }
 
     /** Number of separate ranges within {@code [start, end)} not held yet: the segments an insert there would add. */
     private int gapsIn(long start, long end) {
         int gaps = 0;
-        long cursor = start;
-        for (Map.Entry<Long, ByteBuf> e = firstOverlapping(start); e != null && e.getKey() < end && cursor < end;
-             e = segments.higherEntry(e.getKey())) {
+        long cursor = Math.max(start, inOrderEnd);
+        if (cursor >= end) {
+            return 0;
+        }
+        for (Map.Entry<Long, ByteBuf> e = firstOverlapping(cursor); e != null && e.getKey() < end && cursor < end;
+             e = ahead.higherEntry(e.getKey())) {
             if (e.getKey() > cursor) {
                 gaps++;
             }
@@ -138,27 +214,43 @@ public final class ReceiveBuffer {
     }
 
     private Map.Entry<Long, ByteBuf> firstOverlapping(long start) {
-        Map.Entry<Long, ByteBuf> e = segments.floorEntry(start);
+        if (ahead.isEmpty()) {
+            return null;
+        }
+        Map.Entry<Long, ByteBuf> e = ahead.floorEntry(start);
         if (e == null || e.getKey() + e.getValue().readableBytes() <= start) {
-            e = segments.higherEntry(start);
+            e = ahead.higherEntry(start);
         }
         return e;
     }
 
     /** Fails with PROTOCOL_VIOLATION if any held byte in {@code [start, end)} differs from {@code data}. */
     private void checkOverlaps(long start, long end, ByteBuf data, long dataOffset) throws WireException {
-        for (Map.Entry<Long, ByteBuf> e = firstOverlapping(start); e != null && e.getKey() < end; e = segments.higherEntry(e.getKey())) {
-            long segStart = e.getKey();
-            ByteBuf seg = e.getValue();
-            long from = Math.max(start, segStart);
-            long to = Math.min(end, segStart + seg.readableBytes());
-            if (to > from && !ByteBufUtil.equals(seg, seg.readerIndex() + (int) (from - segStart),
-                    data, data.readerIndex() + (int) (from - dataOffset), (int) (to - from))) {
-                throw new WireException(ErrorCode.PROTOCOL_VIOLATION, "conflicting bytes for offsets " + from + ".." + to);
+        if (start < inOrderEnd) {
+            long segStart = readOffset;
+            for (ByteBuf seg : inOrder) {
+                if (segStart >= end) {
+                    break;
+                }
+                checkEqual(segStart, seg, start, end, data, dataOffset);
+                segStart += seg.readableBytes();
             }
+        }
+        for (Map.Entry<Long, ByteBuf> e = firstOverlapping(start); e != null && e.getKey() < end; e = ahead.higherEntry(e.getKey())) {
+            checkEqual(e.getKey(), e.getValue(), start, end, data, dataOffset);
         }
     }
 
+    private static void checkEqual(long segStart, ByteBuf seg, long start, long end, ByteBuf data, long dataOffset) throws WireException {
+        long from = Math.max(start, segStart);
+        long to = Math.min(end, segStart + seg.readableBytes());
+        if (to > from && !ByteBufUtil.equals(seg, seg.readerIndex() + (int) (from - segStart),
+                data, data.readerIndex() + (int) (from - dataOffset), (int) (to - from))) {
+            throw new WireException(ErrorCode.PROTOCOL_VIOLATION, "conflicting bytes for offsets " + from + ".." + to);
+        }
+    }
+
+    /** Holds {@code [from, to)} of {@code data} as a segment past a gap, in a buffer of its own size. */
     private void put(long from, ByteBuf data, long dataOffset, long to) {
         int n = (int) (to - from);
         if (n <= 0) {
@@ -166,7 +258,7 @@ public final class ReceiveBuffer {
         }
         ByteBuf copy = PooledByteBufAllocator.DEFAULT.directBuffer(n, n);
         copy.writeBytes(data, data.readerIndex() + (int) (from - dataOffset), n);
-        segments.put(from, copy);
+        ahead.put(from, copy);
         pieces.add(1);
         buffered += n;
     }
@@ -179,11 +271,11 @@ public final class ReceiveBuffer {
     public long truncate(long end) {
         long dropped = 0;
         Map.Entry<Long, ByteBuf> e;
-        while ((e = segments.lastEntry()) != null && e.getKey() + e.getValue().readableBytes() > end) {
+        while ((e = ahead.lastEntry()) != null && e.getKey() + e.getValue().readableBytes() > end) {
             ByteBuf seg = e.getValue();
             long segStart = e.getKey();
             if (segStart >= end) {
-                segments.remove(segStart);
+                ahead.remove(segStart);
                 dropped += seg.readableBytes();
                 seg.release();
                 pieces.add(-1);
@@ -194,7 +286,22 @@ public final class ReceiveBuffer {
                 break;
             }
         }
-        java.util.SortedSet<Long> past = messageEnds.tailSet(end, false);
+        while (inOrderEnd > end) {
+            ByteBuf last = inOrder.peekLast();
+            long lastStart = inOrderEnd - last.readableBytes();
+            if (lastStart >= end) {
+                inOrder.pollLast();
+                dropped += last.readableBytes();
+                last.release();
+                pieces.add(-1);
+                inOrderEnd = lastStart;
+            } else {
+                dropped += inOrderEnd - end;
+                last.writerIndex(last.readerIndex() + (int) (end - lastStart));
+                inOrderEnd = end;
+            }
+        }
+        SortedSet<Long> past = messageEnds.tailSet(end, false);
         pieces.add(-past.size());
         past.clear();
         buffered -= dropped;
@@ -211,20 +318,7 @@ public final class ReceiveBuffer {
 
     /** Bytes readable now without blocking, up to the next message boundary. */
     public int readableNow() {
-        Map.Entry<Long, ByteBuf> first = segments.firstEntry();
-        if (first == null || first.getKey() != readOffset) {
-            return 0;
-        }
-        long limit = boundary();
-        long cursor = readOffset;
-        for (Map.Entry<Long, ByteBuf> e : segments.tailMap(readOffset, true).entrySet()) {
-            if (e.getKey() != cursor || cursor >= limit) {
-                break;
-            }
-            cursor += e.getValue().readableBytes();
-        }
-        long avail = Math.min(cursor, limit) - readOffset;
-        return (int) Math.min(Integer.MAX_VALUE, avail);
+        return (int) Math.min(Integer.MAX_VALUE, Math.min(inOrderEnd, boundary()) - readOffset);
     }
 
     /**
@@ -238,27 +332,21 @@ public final class ReceiveBuffer {
         }
         long limit = boundary();
         int copied = 0;
-        while (copied < len && readOffset < limit) {
-            Map.Entry<Long, ByteBuf> first = segments.firstEntry();
-            if (first == null || first.getKey() != readOffset) {
-                break;
-            }
-            ByteBuf seg = first.getValue();
+        ByteBuf seg;
+        while (copied < len && readOffset < limit && (seg = inOrder.peekFirst()) != null) {
             int n = (int) Math.min(Math.min(len - copied, seg.readableBytes()), limit - readOffset);
             seg.readBytes(dst, off + copied, n);
             copied += n;
             readOffset += n;
             buffered -= n;
-            segments.remove(first.getKey());
-            if (seg.isReadable()) {
-                segments.put(readOffset, seg);
-            } else {
+            if (!seg.isReadable()) {
+                inOrder.pollFirst();
                 seg.release();
                 pieces.add(-1);
             }
         }
         if (!messageEnds.isEmpty() && messageEnds.first() <= readOffset) {
-            java.util.SortedSet<Long> passed = messageEnds.headSet(readOffset, true);
+            SortedSet<Long> passed = messageEnds.headSet(readOffset, true);
             pieces.add(-passed.size());
             passed.clear();
         }
@@ -288,11 +376,11 @@ public final class ReceiveBuffer {
      * offset received), as pairs {@code [offset, length]}; when the final size is unknown, a last pair
      * {@code [highest, -1]} stands for everything not yet seen.
      */
-    public java.util.List<long[]> gaps() {
-        java.util.List<long[]> out = new java.util.ArrayList<>();
+    public List<long[]> gaps() {
+        List<long[]> out = new ArrayList<>();
         long end = finalSize >= 0 ? finalSize : highestOffset;
-        long cursor = readOffset;
-        for (Map.Entry<Long, ByteBuf> e : segments.entrySet()) {
+        long cursor = inOrderEnd;
+        for (Map.Entry<Long, ByteBuf> e : ahead.entrySet()) {
             long start = e.getKey();
             if (start > cursor) {
                 out.add(new long[] {cursor, Math.min(start, end) - cursor});
@@ -315,24 +403,19 @@ public final class ReceiveBuffer {
      */
     public long keepContiguousOnHeap() {
         long released = 0;
-        long next = readOffset;
-        TreeMap<Long, ByteBuf> kept = new TreeMap<>();
-        for (Map.Entry<Long, ByteBuf> e : segments.entrySet()) {
-            ByteBuf b = e.getValue();
-            if (e.getKey() == next) {
-                kept.put(next, io.netty.buffer.Unpooled.wrappedBuffer(ByteBufUtil.getBytes(b)));
-                next += b.readableBytes();
-            } else {
-                released += b.readableBytes();
-            }
+        for (ByteBuf b : ahead.values()) {
+            released += b.readableBytes();
             b.release();
         }
-        pieces.add(-(segments.size() - kept.size()));
-        segments.clear();
-        segments.putAll(kept);
-        long keptEnd = next;
+        pieces.add(-ahead.size());
+        ahead.clear();
+        for (int i = inOrder.size(); i > 0; i--) {
+            ByteBuf b = inOrder.pollFirst();
+            inOrder.addLast(Unpooled.wrappedBuffer(ByteBufUtil.getBytes(b)));
+            b.release();
+        }
         int ends = messageEnds.size();
-        messageEnds.removeIf(end -> end > keptEnd);
+        messageEnds.removeIf(e -> e > inOrderEnd);
         pieces.add(-(ends - messageEnds.size()));
         buffered -= released;
         return released;
@@ -341,12 +424,16 @@ public final class ReceiveBuffer {
     /** Drops everything held (reset, stop-sending, session close); returns bytes released. */
     public long discard() {
         long n = buffered;
-        pieces.add(-(segments.size() + messageEnds.size()));
-        Iterator<ByteBuf> it = segments.values().iterator();
-        while (it.hasNext()) {
-            it.next().release();
-            it.remove();
+        pieces.add(-(inOrder.size() + ahead.size() + messageEnds.size()));
+        for (ByteBuf b : inOrder) {
+            b.release();
         }
+        inOrder.clear();
+        for (ByteBuf b : ahead.values()) {
+            b.release();
+        }
+        ahead.clear();
+        inOrderEnd = readOffset;
         messageEnds.clear();
         buffered = 0;
         return n;

@@ -167,4 +167,87 @@ class ReceiveBufferTest {
             one.release();
         }
     }
+
+    @Test
+    void inOrderFramesShareBuffersFromTheSecondOnAndStillReadOneMessageEach() throws WireException {
+        HeldPieces budget = new HeldPieces(Long.MAX_VALUE);
+        ReceiveBuffer b = new ReceiveBuffer(budget);
+        ByteBuf kib = Unpooled.buffer(1024);
+        try {
+            for (int i = 0; i < 64; i++) {
+                kib.clear();
+                for (int j = 0; j < 1024; j++) {
+                    kib.writeByte(i);
+                }
+                b.insert(1024L * i, kib, false, true);
+            }
+            // 64 message ends, the first frame alone, then 63 KiB gathered into buffers of ReceiveBuffer.GATHER bytes.
+            long buffers = budget.held() - 64;
+            assertThat(buffers).isEqualTo(1 + (63 * 1024 + ReceiveBuffer.GATHER - 1) / ReceiveBuffer.GATHER);
+            byte[] m = new byte[4096];
+            for (int i = 0; i < 64; i++) {
+                assertThat(b.read(m, 0, m.length)).as("message %d", i).isEqualTo(1024);
+                assertThat(m[0]).isEqualTo((byte) i);
+                assertThat(m[1023]).isEqualTo((byte) i);
+            }
+            assertThat(budget.held()).isZero();
+            assertThat(b.bufferedBytes()).isZero();
+        } finally {
+            kib.release();
+            b.discard();
+        }
+    }
+
+    @Test
+    void memoryHeldIsTheBytesPlusAtMostOnePartlyFilledGatheringBuffer() throws WireException {
+        insert(0, bytes(1), false, false);
+        assertThat(rb.heldCapacity()).as("a stream's first frame: a buffer of its own size").isEqualTo(1);
+        insert(1, bytes(2), false, false);
+        assertThat(rb.heldCapacity()).isEqualTo(1 + ReceiveBuffer.GATHER);
+        insert(10, bytes(9), false, false);
+        assertThat(rb.heldCapacity()).as("past a gap: its own size").isEqualTo(2 + ReceiveBuffer.GATHER);
+        Random random = new Random(7);
+        long at = 2;
+        while (at < 10) {
+            insert(at, bytes(0), false, false);
+            at++;
+        }
+        at++;
+        for (int i = 0; i < 200; i++) {
+            int n = 1 + random.nextInt(3000);
+            insert(at, Unpooled.buffer(n).writeZero(n), false, false);
+            at += n;
+            assertThat(rb.heldCapacity()).isLessThanOrEqualTo(rb.bufferedBytes() + ReceiveBuffer.GATHER);
+        }
+    }
+
+    @Test
+    void truncatingInsideTheContiguousBytesKeepsWhatIsBelowAndDropsTheRest() throws WireException {
+        for (int i = 0; i < 10; i++) {
+            insert(i * 3L, bytes(i, i, i), false, true);
+        }
+        insert(40, bytes(9, 9), false, false);
+        byte[] out = new byte[64];
+        assertThat(rb.read(out, 0, 64)).isEqualTo(3);
+        assertThat(rb.truncate(7)).as("bytes 7..30 and 40..42").isEqualTo(23 + 2);
+        assertThat(rb.highestOffset()).isEqualTo(7);
+        assertThat(rb.bufferedBytes()).isEqualTo(4);
+        assertThat(rb.read(out, 0, 64)).isEqualTo(3);
+        assertThat(rb.read(out, 0, 64)).as("the message cut at 7 ends there").isEqualTo(1);
+        assertThat(out[0]).isEqualTo((byte) 2);
+        assertThat(rb.bufferedBytes()).isZero();
+    }
+
+    @Test
+    void gapsAndTheGracefulKeepSeeTheContiguousBytesAsHeld() throws WireException {
+        insert(0, bytes(1, 2), false, false);
+        insert(2, bytes(3, 4), false, true);
+        insert(6, bytes(7), false, true);
+        assertThat(rb.gaps()).extracting(g -> g[0] + ":" + g[1]).containsExactly("4:2", "7:-1");
+        assertThat(rb.keepContiguousOnHeap()).as("the byte past the gap").isEqualTo(1);
+        byte[] out = new byte[8];
+        assertThat(rb.read(out, 0, 8)).isEqualTo(4);
+        assertThat(out).startsWith(1, 2, 3, 4);
+        assertThat(rb.readableNow()).isZero();
+    }
 }
