@@ -12,9 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Reassembly of one logical stream's inbound bytes by offset, keeping message boundaries.
@@ -42,7 +40,7 @@ public final class ReceiveBuffer {
     private final ArrayDeque<ByteBuf> inOrder = new ArrayDeque<>();
     /** Segments past a gap: every key is above {@link #inOrderEnd}; they move to {@link #inOrder} once it reaches them. */
     private final TreeMap<Long, ByteBuf> ahead = new TreeMap<>();
-    private final TreeSet<Long> messageEnds = new TreeSet<>();
+    private final SortedLongs messageEnds = new SortedLongs();
     private final HeldPieces pieces;
     private long readOffset;
     private long inOrderEnd;
@@ -301,9 +299,7 @@ public final class ReceiveBuffer {
                 inOrderEnd = end;
             }
         }
-        SortedSet<Long> past = messageEnds.tailSet(end, false);
-        pieces.add(-past.size());
-        past.clear();
+        pieces.add(-messageEnds.removeAbove(end));
         buffered -= dropped;
         highestOffset = Math.min(highestOffset, end);
         return dropped;
@@ -345,10 +341,9 @@ public final class ReceiveBuffer {
                 pieces.add(-1);
             }
         }
-        if (!messageEnds.isEmpty() && messageEnds.first() <= readOffset) {
-            SortedSet<Long> passed = messageEnds.headSet(readOffset, true);
-            pieces.add(-passed.size());
-            passed.clear();
+        int passed = messageEnds.removeAtOrBelow(readOffset);
+        if (passed > 0) {
+            pieces.add(-passed);
         }
         return copied;
     }
@@ -364,8 +359,8 @@ public final class ReceiveBuffer {
 
     /** Offset of the next boundary: message end, else final size, else unbounded. */
     public long boundary() {
-        Long next = messageEnds.higher(readOffset);
-        if (next != null) {
+        long next = messageEnds.higher(readOffset);
+        if (next >= 0) {
             return finalSize >= 0 ? Math.min(next, finalSize) : next;
         }
         return finalSize >= 0 ? finalSize : Long.MAX_VALUE;
@@ -414,9 +409,7 @@ public final class ReceiveBuffer {
             inOrder.addLast(Unpooled.wrappedBuffer(ByteBufUtil.getBytes(b)));
             b.release();
         }
-        int ends = messageEnds.size();
-        messageEnds.removeIf(e -> e > inOrderEnd);
-        pieces.add(-(ends - messageEnds.size()));
+        pieces.add(-messageEnds.removeAbove(inOrderEnd));
         buffered -= released;
         return released;
     }
