@@ -299,7 +299,7 @@ public final class RawPeer implements AutoCloseable {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf packet) throws WireException {
                         lastPacketNumber = Math.max(lastPacketNumber, VarInt.read(packet));
-                        new FrameDecoder().decode(packet, recorder);
+                        new FrameDecoder().decode(packet, recorder, null);
                     }
 
                     @Override
@@ -309,82 +309,82 @@ public final class RawPeer implements AutoCloseable {
                 });
     }
 
-    private final FrameVisitor recorder = new FrameVisitor() {
+    private final FrameVisitor<Object> recorder = new FrameVisitor<>() {
         private void add(String type, byte[] data, String text, long... values) {
             received.add(new Frame(type, values, data, text));
         }
 
-        public void onPing(long seq) {
+        public void onPing(Object from, long seq) {
             // Answer heartbeats, so that the real peer keeps the path alive while a test takes its time.
             send(b -> Frames.pong(b, seq));
             add("PING", null, null, seq);
         }
 
-        public void onPong(long seq) {
+        public void onPong(Object from, long seq) {
             add("PONG", null, null, seq);
         }
 
-        public void onAck(long[] ranges, int rangeCount) {
+        public void onAck(Object from, long[] ranges, int rangeCount) {
             add("ACK", null, null, java.util.Arrays.copyOf(ranges, 2 * rangeCount));
         }
 
-        public void onResetStream(long streamId, long code, long finalSize) {
+        public void onResetStream(Object from, long streamId, long code, long finalSize) {
             add("RESET_STREAM", null, null, streamId, code, finalSize);
         }
 
-        public void onStopSending(long streamId, long code) {
+        public void onStopSending(Object from, long streamId, long code) {
             add("STOP_SENDING", null, null, streamId, code);
         }
 
-        public void onMaxData(long max) {
+        public void onMaxData(Object from, long max) {
             add("MAX_DATA", null, null, max);
         }
 
-        public void onMaxStreamData(long streamId, long max) {
+        public void onMaxStreamData(Object from, long streamId, long max) {
             add("MAX_STREAM_DATA", null, null, streamId, max);
         }
 
-        public void onMaxStreams(boolean bidi, long max) {
+        public void onMaxStreams(Object from, boolean bidi, long max) {
             add(bidi ? "MAX_STREAMS_BIDI" : "MAX_STREAMS_UNI", null, null, max);
         }
 
-        public void onStream(long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) {
+        public void onStream(Object from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) {
             add("STREAM", ByteBufUtil.getBytes(data), null, streamId, offset, fin ? 1 : 0, messageEnd ? 1 : 0);
         }
 
-        public void onHello(Hello h) {
+        public void onHello(Object from, Hello h) {
             add("HELLO", h.ticket(), null, h.version(), h.sessionId().length);
         }
 
-        public void onHelloOk(HelloOk ok) {
+        public void onHelloOk(Object from, HelloOk ok) {
             add("HELLO_OK", ok.sessionId(), null, ok.version(), ok.pathId(), ok.role());
         }
 
-        public void onAddPath(long pathId, String host, int port, byte[] ticket) {
+        public void onAddPath(Object from, long pathId, String host, int port, byte[] ticket) {
             add("ADD_PATH", ticket, host, pathId, port);
         }
 
-        public void onPathAdded(long pathId) {
+        public void onPathAdded(Object from, long pathId) {
             add("PATH_ADDED", null, null, pathId);
         }
 
-        public void onPathFailed(long pathId, long code, String reason) {
+        public void onPathFailed(Object from, long pathId, long code, String reason) {
             add("PATH_FAILED", null, reason, pathId, code);
         }
 
-        public void onRemovePath(long pathId) {
+        public void onRemovePath(Object from, long pathId) {
             add("REMOVE_PATH", null, null, pathId);
         }
 
-        public void onPathStatus(long pathId, long state, long code, long[] ranges) {
+        public void onPathStatus(Object from, long pathId, long state, long code, long[] ranges) {
             add("PATH_STATUS", null, null, pathId, state, code);
         }
 
-        public void onRaw(long pathId, ByteBuf data) {
+        public void onRaw(Object from, long pathId, ByteBuf data) {
             add("RAW", ByteBufUtil.getBytes(data), null, pathId);
         }
 
-        public void onClose(long code, long applicationCode, String reason) {
+        public void onClose(Object from, long code, long applicationCode, String reason) {
             add("CLOSE", null, reason, code, applicationCode);
         }
     };

@@ -63,91 +63,91 @@ public class FrameCodecBench {
 
     @Benchmark
     public boolean decodeStream1KiB() throws WireException {
-        return decoder.decode(streamPacket.duplicate(), sink);
+        return decoder.decode(streamPacket.duplicate(), sink, null);
     }
 
     @Benchmark
     public boolean decodeAck4Ranges() throws WireException {
-        return decoder.decode(ackPacket.duplicate(), sink);
+        return decoder.decode(ackPacket.duplicate(), sink, null);
     }
 
     /** Consumes what the decoder hands out, so that nothing is optimised away. */
-    static final class Sink implements FrameVisitor {
+    static final class Sink implements FrameVisitor<Object> {
         private final Blackhole bh;
 
         Sink(Blackhole bh) {
             this.bh = bh;
         }
 
-        public void onPing(long seq) {
+        public void onPing(Object from, long seq) {
             bh.consume(seq);
         }
 
-        public void onPong(long seq) {
+        public void onPong(Object from, long seq) {
             bh.consume(seq);
         }
 
-        public void onAck(long[] ranges, int rangeCount) {
+        public void onAck(Object from, long[] ranges, int rangeCount) {
             bh.consume(ranges[2 * rangeCount - 1]);
         }
 
-        public void onResetStream(long streamId, long code, long finalSize) {
+        public void onResetStream(Object from, long streamId, long code, long finalSize) {
             bh.consume(finalSize);
         }
 
-        public void onStopSending(long streamId, long code) {
+        public void onStopSending(Object from, long streamId, long code) {
             bh.consume(code);
         }
 
-        public void onMaxData(long max) {
+        public void onMaxData(Object from, long max) {
             bh.consume(max);
         }
 
-        public void onMaxStreamData(long streamId, long max) {
+        public void onMaxStreamData(Object from, long streamId, long max) {
             bh.consume(max);
         }
 
-        public void onMaxStreams(boolean bidi, long max) {
+        public void onMaxStreams(Object from, boolean bidi, long max) {
             bh.consume(max);
         }
 
-        public void onStream(long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) {
+        public void onStream(Object from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) {
             bh.consume(offset + data.readableBytes());
         }
 
-        public void onHello(Hello h) {
+        public void onHello(Object from, Hello h) {
             bh.consume(h);
         }
 
-        public void onHelloOk(HelloOk ok) {
+        public void onHelloOk(Object from, HelloOk ok) {
             bh.consume(ok);
         }
 
-        public void onAddPath(long pathId, String host, int port, byte[] ticket) {
+        public void onAddPath(Object from, long pathId, String host, int port, byte[] ticket) {
             bh.consume(pathId);
         }
 
-        public void onPathAdded(long pathId) {
+        public void onPathAdded(Object from, long pathId) {
             bh.consume(pathId);
         }
 
-        public void onPathFailed(long pathId, long code, String reason) {
+        public void onPathFailed(Object from, long pathId, long code, String reason) {
             bh.consume(reason);
         }
 
-        public void onRemovePath(long pathId) {
+        public void onRemovePath(Object from, long pathId) {
             bh.consume(pathId);
         }
 
-        public void onPathStatus(long pathId, long state, long code, long[] ranges) {
+        public void onPathStatus(Object from, long pathId, long state, long code, long[] ranges) {
             bh.consume(ranges);
         }
 
-        public void onRaw(long pathId, ByteBuf data) {
+        public void onRaw(Object from, long pathId, ByteBuf data) {
             bh.consume(data.readableBytes());
         }
 
-        public void onClose(long code, long applicationCode, String reason) {
+        public void onClose(Object from, long code, long applicationCode, String reason) {
             bh.consume(reason);
         }
     }

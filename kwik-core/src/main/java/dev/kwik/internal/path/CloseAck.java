@@ -12,7 +12,7 @@ import io.netty.buffer.ByteBuf;
  * millisecond earlier (seen in 4 of 18 runs of an independent client). Every other frame is ignored: the session
  * is over. Event loop.
  */
-final class CloseAck implements FrameVisitor {
+final class CloseAck implements FrameVisitor<Path> {
     private final long closePn;
     private boolean acknowledged;
 
@@ -25,7 +25,7 @@ final class CloseAck implements FrameVisitor {
     }
 
     @Override
-    public void onAck(long[] ranges, int rangeCount) {
+    public void onAck(Path from, long[] ranges, int rangeCount) {
         for (int i = 0; i < rangeCount; i++) {
             if (ranges[2 * i] >= closePn && ranges[2 * i + 1] <= closePn) {
                 acknowledged = true;
@@ -34,70 +34,70 @@ final class CloseAck implements FrameVisitor {
     }
 
     @Override
-    public void onPing(long seq) {
+    public void onPing(Path from, long seq) {
     }
 
     @Override
-    public void onPong(long seq) {
+    public void onPong(Path from, long seq) {
     }
 
     @Override
-    public void onResetStream(long streamId, long code, long finalSize) {
+    public void onResetStream(Path from, long streamId, long code, long finalSize) {
     }
 
     @Override
-    public void onStopSending(long streamId, long code) {
+    public void onStopSending(Path from, long streamId, long code) {
     }
 
     @Override
-    public void onMaxData(long max) {
+    public void onMaxData(Path from, long max) {
     }
 
     @Override
-    public void onMaxStreamData(long streamId, long max) {
+    public void onMaxStreamData(Path from, long streamId, long max) {
     }
 
     @Override
-    public void onMaxStreams(boolean bidi, long max) {
+    public void onMaxStreams(Path from, boolean bidi, long max) {
     }
 
     @Override
-    public void onStream(long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) {
+    public void onStream(Path from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) {
     }
 
     @Override
-    public void onHello(Hello hello) {
+    public void onHello(Path from, Hello hello) {
     }
 
     @Override
-    public void onHelloOk(HelloOk ok) {
+    public void onHelloOk(Path from, HelloOk ok) {
     }
 
     @Override
-    public void onAddPath(long pathId, String host, int port, byte[] ticket) {
+    public void onAddPath(Path from, long pathId, String host, int port, byte[] ticket) {
     }
 
     @Override
-    public void onPathAdded(long pathId) {
+    public void onPathAdded(Path from, long pathId) {
     }
 
     @Override
-    public void onPathFailed(long pathId, long code, String reason) {
+    public void onPathFailed(Path from, long pathId, long code, String reason) {
     }
 
     @Override
-    public void onRemovePath(long pathId) {
+    public void onRemovePath(Path from, long pathId) {
     }
 
     @Override
-    public void onPathStatus(long pathId, long state, long code, long[] ranges) {
+    public void onPathStatus(Path from, long pathId, long state, long code, long[] ranges) {
     }
 
     @Override
-    public void onRaw(long pathId, ByteBuf data) {
+    public void onRaw(Path from, long pathId, ByteBuf data) {
     }
 
     @Override
-    public void onClose(long code, long applicationCode, String reason) {
+    public void onClose(Path from, long code, long applicationCode, String reason) {
     }
 }

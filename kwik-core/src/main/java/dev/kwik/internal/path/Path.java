@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * here, everything else goes to the {@link PathOwner} (handshake, then session). ACKs for what arrived go
  * out at the end of each read batch.
  */
-public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathConnection.StatsSink {
+public final class Path implements dev.kwik.SchedulablePath, PathConnection.StatsSink {
     private static final Logger log = LoggerFactory.getLogger(Path.class);
     /** Stream id meaning "the control channel". */
     public static final long CONTROL = -1;
@@ -380,7 +380,7 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
                 batchEndQueued = true;
                 conn.afterReadBatch(batchEnd);
             }
-            if (decoder.decode(body, this)) {
+            if (decoder.decode(body, owner, this)) {
                 acks.received(pn);
             }
         } catch (WireException e) {
@@ -525,7 +525,7 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
         }
         try {
             VarInt.read(body);
-            decoder.decode(body, watch);
+            decoder.decode(body, watch, this);
         } catch (WireException | RuntimeException e) {
             log.debug("path={} event=after-close-packet-ignored reason={}", id, e.toString());
         }
@@ -633,13 +633,11 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
      * Answered at the end of the read batch, once for the batch's latest PING: a peer's heartbeat has one PING
      * outstanding, so it loses nothing, and a flood of PINGs costs one PONG per batch instead of one each.
      */
-    @Override
-    public void onPing(long seq) {
+    void onPing(long seq) {
         pongDue = seq;
     }
 
-    @Override
-    public void onPong(long seq) {
+    void onPong(long seq) {
         if (seq == pingOutstanding) {
             long sample = System.nanoTime() - pingSentAt;
             long srtt = smoothedRttNanos;
@@ -661,8 +659,7 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
         return minRttNanos;
     }
 
-    @Override
-    public void onAck(long[] ranges, int rangeCount) throws WireException {
+    void onAck(long[] ranges, int rangeCount) throws WireException {
         for (int i = 0; i < rangeCount; i++) {
             sent.ack(ranges[2 * i + 1], ranges[2 * i]);
         }
@@ -698,81 +695,6 @@ public final class Path implements FrameVisitor, dev.kwik.SchedulablePath, PathC
             f.complete(null);
         }
         return f;
-    }
-
-    @Override
-    public void onResetStream(long streamId, long code, long finalSize) throws WireException {
-        owner.onResetStream(streamId, code, finalSize);
-    }
-
-    @Override
-    public void onStopSending(long streamId, long code) throws WireException {
-        owner.onStopSending(streamId, code);
-    }
-
-    @Override
-    public void onMaxData(long max) throws WireException {
-        owner.onMaxData(max);
-    }
-
-    @Override
-    public void onMaxStreamData(long streamId, long max) throws WireException {
-        owner.onMaxStreamData(streamId, max);
-    }
-
-    @Override
-    public void onMaxStreams(boolean bidi, long max) throws WireException {
-        owner.onMaxStreams(bidi, max);
-    }
-
-    @Override
-    public void onStream(long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
-        owner.onStream(streamId, offset, fin, messageEnd, data);
-    }
-
-    @Override
-    public void onHello(Hello hello) throws WireException {
-        owner.onHello(hello);
-    }
-
-    @Override
-    public void onHelloOk(HelloOk ok) throws WireException {
-        owner.onHelloOk(ok);
-    }
-
-    @Override
-    public void onAddPath(long pathId, String host, int port, byte[] ticket) throws WireException {
-        owner.onAddPath(pathId, host, port, ticket);
-    }
-
-    @Override
-    public void onPathAdded(long pathId) throws WireException {
-        owner.onPathAdded(pathId);
-    }
-
-    @Override
-    public void onPathFailed(long pathId, long code, String reason) throws WireException {
-        owner.onPathFailed(pathId, code, reason);
-    }
-
-    @Override
-    public void onRemovePath(long pathId) throws WireException {
-        owner.onRemovePath(pathId);
-    }
-
-    @Override
-    public void onPathStatus(long pathId, long state, long code, long[] ranges) throws WireException {
-        owner.onPathStatus(pathId, state, code, ranges);
-    }
-
-    @Override
-    public void onRaw(long pathId, ByteBuf data) throws WireException {
-        owner.onRaw(pathId, data);
-    }
-
-    @Override
-    public void onClose(long code, long applicationCode, String reason) throws WireException {
-        owner.onClose(code, applicationCode, reason);
     }
 
     @Override

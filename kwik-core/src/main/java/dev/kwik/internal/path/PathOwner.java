@@ -9,10 +9,11 @@ import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Whoever handles the frames of a path that are not the path's own business (ACK, PING and PONG are): first
- * a handshake, then a session. Every frame it does not expect is a PROTOCOL_VIOLATION.
+ * Whoever handles the frames of a path: first a handshake, then the session. The path's decoder calls it directly
+ * with the path the packet came on; the path's own frames (ACK, PING, PONG) go straight back to that path. Every
+ * other frame the owner does not expect is a PROTOCOL_VIOLATION.
  */
-public abstract class PathOwner implements FrameVisitor {
+public abstract class PathOwner implements FrameVisitor<Path> {
     /** The path failed: a wire error, a CLOSE from the peer or the QUIC connection going away. Event loop. */
     public abstract void onPathClosed(Path path, ErrorCode code, String reason, boolean byPeer);
 
@@ -41,87 +42,87 @@ public abstract class PathOwner implements FrameVisitor {
     }
 
     @Override
-    public final void onPing(long seq) throws WireException {
-        throw unexpected(FrameType.PING);
+    public final void onPing(Path from, long seq) {
+        from.onPing(seq);
     }
 
     @Override
-    public final void onPong(long seq) throws WireException {
-        throw unexpected(FrameType.PONG);
+    public final void onPong(Path from, long seq) {
+        from.onPong(seq);
     }
 
     @Override
-    public final void onAck(long[] ranges, int rangeCount) throws WireException {
-        throw unexpected(FrameType.ACK);
+    public final void onAck(Path from, long[] ranges, int rangeCount) throws WireException {
+        from.onAck(ranges, rangeCount);
     }
 
     @Override
-    public void onResetStream(long streamId, long code, long finalSize) throws WireException {
+    public void onResetStream(Path from, long streamId, long code, long finalSize) throws WireException {
         throw unexpected(FrameType.RESET_STREAM);
     }
 
     @Override
-    public void onStopSending(long streamId, long code) throws WireException {
+    public void onStopSending(Path from, long streamId, long code) throws WireException {
         throw unexpected(FrameType.STOP_SENDING);
     }
 
     @Override
-    public void onMaxData(long max) throws WireException {
+    public void onMaxData(Path from, long max) throws WireException {
         throw unexpected(FrameType.MAX_DATA);
     }
 
     @Override
-    public void onMaxStreamData(long streamId, long max) throws WireException {
+    public void onMaxStreamData(Path from, long streamId, long max) throws WireException {
         throw unexpected(FrameType.MAX_STREAM_DATA);
     }
 
     @Override
-    public void onMaxStreams(boolean bidi, long max) throws WireException {
+    public void onMaxStreams(Path from, boolean bidi, long max) throws WireException {
         throw unexpected(FrameType.MAX_STREAMS_BIDI);
     }
 
     @Override
-    public void onStream(long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
+    public void onStream(Path from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
         throw unexpected(FrameType.STREAM);
     }
 
     @Override
-    public void onHello(Hello hello) throws WireException {
+    public void onHello(Path from, Hello hello) throws WireException {
         throw unexpected(FrameType.HELLO);
     }
 
     @Override
-    public void onHelloOk(HelloOk ok) throws WireException {
+    public void onHelloOk(Path from, HelloOk ok) throws WireException {
         throw unexpected(FrameType.HELLO_OK);
     }
 
     @Override
-    public void onAddPath(long pathId, String host, int port, byte[] ticket) throws WireException {
+    public void onAddPath(Path from, long pathId, String host, int port, byte[] ticket) throws WireException {
         throw unexpected(FrameType.ADD_PATH);
     }
 
     @Override
-    public void onPathAdded(long pathId) throws WireException {
+    public void onPathAdded(Path from, long pathId) throws WireException {
         throw unexpected(FrameType.PATH_ADDED);
     }
 
     @Override
-    public void onPathFailed(long pathId, long code, String reason) throws WireException {
+    public void onPathFailed(Path from, long pathId, long code, String reason) throws WireException {
         throw unexpected(FrameType.PATH_FAILED);
     }
 
     @Override
-    public void onRemovePath(long pathId) throws WireException {
+    public void onRemovePath(Path from, long pathId) throws WireException {
         throw unexpected(FrameType.REMOVE_PATH);
     }
 
     @Override
-    public void onPathStatus(long pathId, long state, long code, long[] ranges) throws WireException {
+    public void onPathStatus(Path from, long pathId, long state, long code, long[] ranges) throws WireException {
         throw unexpected(FrameType.PATH_STATUS);
     }
 
     @Override
-    public void onRaw(long pathId, ByteBuf data) throws WireException {
+    public void onRaw(Path from, long pathId, ByteBuf data) throws WireException {
         throw unexpected(FrameType.RAW);
     }
 }

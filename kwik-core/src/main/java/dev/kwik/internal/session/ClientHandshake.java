@@ -45,7 +45,7 @@ public final class ClientHandshake extends PathOwner {
     }
 
     @Override
-    public void onHelloOk(HelloOk ok) throws WireException {
+    public void onHelloOk(Path from, HelloOk ok) throws WireException {
         if (ok.version() != TransportConfig.VERSION) {
             throw new WireException(ErrorCode.VERSION_MISMATCH, "server chose KWIK version " + ok.version());
         }
@@ -59,7 +59,7 @@ public final class ClientHandshake extends PathOwner {
     }
 
     @Override
-    public void onClose(long code, long applicationCode, String reason) {
+    public void onClose(Path from, long code, long applicationCode, String reason) {
         ErrorCode c = ErrorCode.fromWire(code);
         result.completeExceptionally(new KwikException(c, target + " refused the session: " + c + ": " + reason));
         path.close(c, reason, true);

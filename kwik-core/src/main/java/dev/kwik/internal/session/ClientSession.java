@@ -104,7 +104,7 @@ public final class ClientSession extends SessionCore {
     // ------------------------------------------------------------------ orders from the primary
 
     @Override
-    void onAddPath(Path from, long pathId, String host, int port, byte[] ticket) throws WireException {
+    public void onAddPath(Path from, long pathId, String host, int port, byte[] ticket) throws WireException {
         requirePrimary(from, "ADD_PATH");
         long open = paths.stream().filter(p -> !p.isFinished()).count() + joining.size();
         if (joining.contains(pathId) || paths.stream().anyMatch(p -> p.id() == pathId)) {
@@ -160,7 +160,7 @@ public final class ClientSession extends SessionCore {
     }
 
     @Override
-    void onRemovePath(Path from, long pathId) throws WireException {
+    public void onRemovePath(Path from, long pathId) throws WireException {
         requirePrimary(from, "REMOVE_PATH");
         for (Path p : paths) {
             if (p.id() == pathId && !p.isFinished()) {
@@ -175,7 +175,7 @@ public final class ClientSession extends SessionCore {
      * path to the same server (a path id names a server to the sender; the primary's first path may have died).
      */
     @Override
-    void onRaw(Path from, long targetPathId, ByteBuf data) {
+    public void onRaw(Path from, long targetPathId, ByteBuf data) {
         Path target = null;
         for (Path p : paths) {
             if (p.id() == targetPathId) {
@@ -243,7 +243,7 @@ public final class ClientSession extends SessionCore {
     // ------------------------------------------------------------------ secondary writers
 
     @Override
-    void onStream(Path from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
+    public void onStream(Path from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
         if (from.serverRole() == Role.SECONDARY) {
             if (fin) {
                 throw new WireException(ErrorCode.PROTOCOL_VIOLATION,
@@ -259,7 +259,7 @@ public final class ClientSession extends SessionCore {
     }
 
     @Override
-    void onResetStream(Path from, long streamId, long code, long finalSize) throws WireException {
+    public void onResetStream(Path from, long streamId, long code, long finalSize) throws WireException {
         if (from.serverRole() == Role.SECONDARY) {
             throw new WireException(ErrorCode.PROTOCOL_VIOLATION,
                     "a secondary cannot reset stream " + streamId + "; only the primary ends streams");
@@ -268,7 +268,7 @@ public final class ClientSession extends SessionCore {
     }
 
     @Override
-    void onClose(Path from, long code, long applicationCode, String reason) {
+    public void onClose(Path from, long code, long applicationCode, String reason) {
         if (from.serverRole() == Role.SECONDARY) {
             // A secondary leaving ends its paths, not the session.
             for (Path p : paths) {

@@ -49,7 +49,7 @@ public final class JoinHandshake extends PathOwner {
     }
 
     @Override
-    public void onHelloOk(HelloOk ok) throws WireException {
+    public void onHelloOk(Path from, HelloOk ok) throws WireException {
         if (ok.version() != TransportConfig.VERSION || !Arrays.equals(ok.sessionId(), sessionId)) {
             throw new WireException(ErrorCode.PROTOCOL_VIOLATION, "HELLO_OK for another session or version");
         }
@@ -65,7 +65,7 @@ public final class JoinHandshake extends PathOwner {
     }
 
     @Override
-    public void onClose(long code, long applicationCode, String reason) {
+    public void onClose(Path from, long code, long applicationCode, String reason) {
         ErrorCode c = ErrorCode.fromWire(code);
         result.completeExceptionally(new KwikException(c, target + " refused the path: " + c + ": " + reason));
         path.close(c, reason, true);

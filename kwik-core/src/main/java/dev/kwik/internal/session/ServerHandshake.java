@@ -57,7 +57,7 @@ public final class ServerHandshake extends PathOwner {
     }
 
     @Override
-    public void onHello(Hello hello) throws WireException {
+    public void onHello(Path from, Hello hello) throws WireException {
         if (helloSeen) {
             throw unexpected(FrameType.HELLO);
         }
@@ -170,7 +170,7 @@ public final class ServerHandshake extends PathOwner {
     }
 
     @Override
-    public void onClose(long code, long applicationCode, String reason) {
+    public void onClose(Path from, long code, long applicationCode, String reason) {
         path.close(ErrorCode.fromWire(code), reason, true);
     }
 

@@ -188,7 +188,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     }
 
     @Override
-    void onPathAdded(Path from, long pathId) {
+    public void onPathAdded(Path from, long pathId) {
         Pending pd = pending.remove(pathId);
         if (pd == null) {
             return;
@@ -205,7 +205,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     }
 
     @Override
-    void onPathFailed(Path from, long pathId, long code, String reason) {
+    public void onPathFailed(Path from, long pathId, long code, String reason) {
         Pending pd = pending.remove(pathId);
         if (pd != null) {
             ErrorCode c = ErrorCode.fromWire(code);
@@ -215,7 +215,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     }
 
     @Override
-    void onPathStatus(Path from, long pathId, long state, long code, long[] ranges) throws WireException {
+    public void onPathStatus(Path from, long pathId, long state, long code, long[] ranges) throws WireException {
         if (pathId >= nextPathId.get()) {
             throw new WireException(ErrorCode.PROTOCOL_VIOLATION, "PATH_STATUS for path " + pathId + ", which this session never had");
         }
@@ -321,7 +321,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     }
 
     @Override
-    void onRaw(Path from, long sourcePathId, ByteBuf data) {
+    public void onRaw(Path from, long sourcePathId, ByteBuf data) {
         if (data.readableBytes() > ctx.maxRawBytes()) {
             // Another server wrote it (the client only relays), so this session is not at fault: drop, say so once.
             if (!rawOverflowLogged) {

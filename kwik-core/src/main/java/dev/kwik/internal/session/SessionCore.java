@@ -6,6 +6,7 @@ import dev.kwik.KwikSession;
 import dev.kwik.KwikSessionClosedException;
 import dev.kwik.KwikStream;
 import dev.kwik.internal.path.Path;
+import dev.kwik.internal.path.PathOwner;
 import dev.kwik.internal.stream.LogicalStream;
 import dev.kwik.internal.stream.SessionFlowControl;
 import dev.kwik.internal.stream.StreamHost;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * What client and server sessions share: streams and flow control over the session's paths, frame handling
  * for streams, and closing. Frames arrive on path event loops; the application calls in from its own threads.
  */
-public abstract class SessionCore implements StreamHost, KwikSession {
+public abstract class SessionCore extends PathOwner implements StreamHost, KwikSession {
     private static final Logger log = LoggerFactory.getLogger(SessionCore.class);
 
     protected final boolean clientSide;
@@ -63,7 +64,7 @@ public abstract class SessionCore implements StreamHost, KwikSession {
 
     /** Makes {@code path} part of this session: its frames now reach the session. */
     protected void attach(Path path) {
-        path.owner(new PathBinding(this, path));
+        path.owner(this);
         paths.add(path);
         trimHistory(paths, Path::isFinished);
     }
@@ -348,7 +349,8 @@ public abstract class SessionCore implements StreamHost, KwikSession {
      * same server, on its control stream (frames carry their stream ids and offsets, so any QUIC stream will
      * do; the receiver drops what it already has). Never on the QUIC stream they were first sent on.
      */
-    void resend(Path from, List<ByteBuf> frames) {
+    @Override
+    public void onOrphanedFrames(Path from, List<ByteBuf> frames) {
         for (ByteBuf f : frames) {
             Path to = isOpen() ? pick(p -> p != from && sameServer(from, p), f.readableBytes()) : null;
             if (to == null) {
@@ -361,8 +363,15 @@ public abstract class SessionCore implements StreamHost, KwikSession {
         }
     }
 
+    /** Copies of what a DEGRADED path sent without acknowledgement: sent again elsewhere, like orphans. */
+    @Override
+    public void onSuspectFrames(Path from, List<ByteBuf> frames) {
+        onOrphanedFrames(from, frames);
+    }
+
     /** A path ended (DEAD or CLOSED). Event loop of that path. */
-    void pathEnded(Path path, ErrorCode code, String reason, boolean byPeer) {
+    @Override
+    public void onPathClosed(Path path, ErrorCode code, String reason, boolean byPeer) {
         if (path == defaultPath) {
             for (Path p : paths) {
                 if (p.isAlive() && carriesData(p)) {
@@ -396,7 +405,8 @@ public abstract class SessionCore implements StreamHost, KwikSession {
      * credit sent on the silent path may never arrive, and a writer without credit would wait for the path's
      * death (the silent path's own STREAM data is re-sent by the path itself). Event loop of that path.
      */
-    void pathStateChanged(Path path, dev.kwik.PathState previous) {
+    @Override
+    public void onStateChanged(Path path, dev.kwik.PathState previous) {
         if (path.state() == dev.kwik.PathState.DEGRADED && isOpen()) {
             long[] credit = flow.advertised();
             for (int source = 0; source < credit.length; source++) {
@@ -509,7 +519,8 @@ public abstract class SessionCore implements StreamHost, KwikSession {
 
     // ------------------------------------------------------------------ frames (event loops)
 
-    void onStream(Path from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
+    @Override
+    public void onStream(Path from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
             flow.onReceived(from.source(), s.onStreamFrame(offset, data, fin, messageEnd, from.source(), from.afterReadBatch()));
@@ -518,36 +529,42 @@ public abstract class SessionCore implements StreamHost, KwikSession {
         }
     }
 
-    void onResetStream(Path from, long streamId, long code, long finalSize) throws WireException {
+    @Override
+    public void onResetStream(Path from, long streamId, long code, long finalSize) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
             flow.onReceived(from.source(), s.onReset(code, finalSize, from.source()));
         }
     }
 
-    void onStopSending(Path from, long streamId, long code) throws WireException {
+    @Override
+    public void onStopSending(Path from, long streamId, long code) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
             s.onStopSending(code);
         }
     }
 
-    void onMaxData(Path from, long max) {
+    @Override
+    public void onMaxData(Path from, long max) {
         flow.onMaxData(max);
     }
 
-    void onMaxStreamData(Path from, long streamId, long max) throws WireException {
+    @Override
+    public void onMaxStreamData(Path from, long streamId, long max) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
             s.onMaxStreamData(max);
         }
     }
 
-    void onMaxStreams(Path from, boolean bidi, long max) {
+    @Override
+    public void onMaxStreams(Path from, boolean bidi, long max) {
         streams.onMaxStreams(bidi, max);
     }
 
-    void onClose(Path from, long code, long applicationCode, String reason) {
+    @Override
+    public void onClose(Path from, long code, long applicationCode, String reason) {
         ErrorCode c = ErrorCode.fromWire(code);
         String msg = c == ErrorCode.NO_ERROR
                 ? "session " + idHex + " was closed by the peer" + describe(applicationCode, reason)
@@ -557,33 +574,5 @@ public abstract class SessionCore implements StreamHost, KwikSession {
         for (Path p : paths) {
             p.connection().eventLoop().execute(() -> p.close(ErrorCode.NO_ERROR, "closed by peer", true));
         }
-    }
-
-    void onAddPath(Path from, long pathId, String host, int port, byte[] ticket) throws WireException {
-        throw unexpected("ADD_PATH");
-    }
-
-    void onPathAdded(Path from, long pathId) throws WireException {
-        throw unexpected("PATH_ADDED");
-    }
-
-    void onPathFailed(Path from, long pathId, long code, String reason) throws WireException {
-        throw unexpected("PATH_FAILED");
-    }
-
-    void onRemovePath(Path from, long pathId) throws WireException {
-        throw unexpected("REMOVE_PATH");
-    }
-
-    void onPathStatus(Path from, long pathId, long state, long code, long[] ranges) throws WireException {
-        throw unexpected("PATH_STATUS");
-    }
-
-    void onRaw(Path from, long pathId, ByteBuf data) throws WireException {
-        throw unexpected("RAW");
-    }
-
-    protected static WireException unexpected(String frame) {
-        return new WireException(ErrorCode.PROTOCOL_VIOLATION, "unexpected " + frame + " frame on this side");
     }
 }

@@ -31,7 +31,7 @@ public final class FrameDecoder {
      *
      * @return whether any frame was ack-eliciting
      */
-    public boolean decode(ByteBuf frames, FrameVisitor v) throws WireException {
+    public <C> boolean decode(ByteBuf frames, FrameVisitor<C> v, C from) throws WireException {
         boolean ackEliciting = false;
         if (!frames.isReadable()) {
             throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "packet without frames");
@@ -47,7 +47,7 @@ public final class FrameDecoder {
                     throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "STREAM end past 2^62");
                 }
                 ByteBuf data = frames.readSlice(len);
-                v.onStream(id, offset, (type & FrameType.STREAM_FIN) != 0, (type & FrameType.STREAM_MSG_END) != 0, data);
+                v.onStream(from, id, offset, (type & FrameType.STREAM_FIN) != 0, (type & FrameType.STREAM_MSG_END) != 0, data);
                 continue;
             }
             switch ((int) type) {
@@ -56,16 +56,16 @@ public final class FrameDecoder {
                     int next = frames.forEachByte(ByteProcessor.FIND_NON_NUL);
                     frames.readerIndex(next < 0 ? frames.writerIndex() : next);
                 }
-                case FrameType.PING -> v.onPing(VarInt.read(frames));
-                case FrameType.PONG -> v.onPong(VarInt.read(frames));
-                case FrameType.ACK -> decodeAck(frames, v);
-                case FrameType.RESET_STREAM -> v.onResetStream(streamId(frames), VarInt.read(frames), VarInt.read(frames));
-                case FrameType.STOP_SENDING -> v.onStopSending(streamId(frames), VarInt.read(frames));
-                case FrameType.MAX_DATA -> v.onMaxData(VarInt.read(frames));
-                case FrameType.MAX_STREAM_DATA -> v.onMaxStreamData(streamId(frames), VarInt.read(frames));
-                case FrameType.MAX_STREAMS_BIDI -> v.onMaxStreams(true, VarInt.read(frames));
-                case FrameType.MAX_STREAMS_UNI -> v.onMaxStreams(false, VarInt.read(frames));
-                case FrameType.HELLO -> v.onHello(new Hello(VarInt.read(frames), blob(frames), blob(frames), blob(frames), params(frames)));
+                case FrameType.PING -> v.onPing(from, VarInt.read(frames));
+                case FrameType.PONG -> v.onPong(from, VarInt.read(frames));
+                case FrameType.ACK -> decodeAck(frames, v, from);
+                case FrameType.RESET_STREAM -> v.onResetStream(from, streamId(frames), VarInt.read(frames), VarInt.read(frames));
+                case FrameType.STOP_SENDING -> v.onStopSending(from, streamId(frames), VarInt.read(frames));
+                case FrameType.MAX_DATA -> v.onMaxData(from, VarInt.read(frames));
+                case FrameType.MAX_STREAM_DATA -> v.onMaxStreamData(from, streamId(frames), VarInt.read(frames));
+                case FrameType.MAX_STREAMS_BIDI -> v.onMaxStreams(from, true, VarInt.read(frames));
+                case FrameType.MAX_STREAMS_UNI -> v.onMaxStreams(from, false, VarInt.read(frames));
+                case FrameType.HELLO -> v.onHello(from, new Hello(VarInt.read(frames), blob(frames), blob(frames), blob(frames), params(frames)));
                 case FrameType.HELLO_OK -> {
                     long version = VarInt.read(frames);
                     if (frames.readableBytes() < HelloOk.SESSION_ID_LENGTH) {
@@ -81,7 +81,7 @@ public final class FrameDecoder {
                         throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "HELLO_OK server key of " + key.length
                                 + " bytes; 1 to " + HelloOk.MAX_SERVER_KEY + " allowed");
                     }
-                    v.onHelloOk(new HelloOk(version, sid, pathId, role, params, key));
+                    v.onHelloOk(from, new HelloOk(version, sid, pathId, role, params, key));
                 }
                 case FrameType.ADD_PATH -> {
                     long pathId = VarInt.read(frames);
@@ -90,11 +90,11 @@ public final class FrameDecoder {
                     if (port > 65535) {
                         throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "ADD_PATH port out of range: " + port);
                     }
-                    v.onAddPath(pathId, host, (int) port, blob(frames));
+                    v.onAddPath(from, pathId, host, (int) port, blob(frames));
                 }
-                case FrameType.PATH_ADDED -> v.onPathAdded(VarInt.read(frames));
-                case FrameType.PATH_FAILED -> v.onPathFailed(VarInt.read(frames), VarInt.read(frames), string(frames));
-                case FrameType.REMOVE_PATH -> v.onRemovePath(VarInt.read(frames));
+                case FrameType.PATH_ADDED -> v.onPathAdded(from, VarInt.read(frames));
+                case FrameType.PATH_FAILED -> v.onPathFailed(from, VarInt.read(frames), VarInt.read(frames), string(frames));
+                case FrameType.REMOVE_PATH -> v.onRemovePath(from, VarInt.read(frames));
                 case FrameType.PATH_STATUS -> {
                     long pathId = VarInt.read(frames);
                     long state = VarInt.read(frames);
@@ -109,21 +109,21 @@ public final class FrameDecoder {
                         ranges[3 * i + 1] = VarInt.read(frames);
                         ranges[3 * i + 2] = VarInt.read(frames) - 1;
                     }
-                    v.onPathStatus(pathId, state, code, ranges);
+                    v.onPathStatus(from, pathId, state, code, ranges);
                 }
                 case FrameType.RAW -> {
                     long pathId = VarInt.read(frames);
                     int len = length(frames, "RAW");
-                    v.onRaw(pathId, frames.readSlice(len));
+                    v.onRaw(from, pathId, frames.readSlice(len));
                 }
-                case FrameType.CLOSE -> v.onClose(VarInt.read(frames), VarInt.read(frames), string(frames));
+                case FrameType.CLOSE -> v.onClose(from, VarInt.read(frames), VarInt.read(frames), string(frames));
                 default -> throw new WireException(ErrorCode.UNKNOWN_FRAME, "unknown frame type 0x" + Long.toHexString(type));
             }
         }
         return ackEliciting;
     }
 
-    private void decodeAck(ByteBuf in, FrameVisitor v) throws WireException {
+    private <C> void decodeAck(ByteBuf in, FrameVisitor<C> v, C from) throws WireException {
         long largest = VarInt.read(in);
         long extra = VarInt.read(in);
         if (extra >= MAX_ACK_RANGES) {
@@ -149,7 +149,7 @@ public final class FrameDecoder {
             ackRanges[2 * i + 1] = nlo;
             lo = nlo;
         }
-        v.onAck(ackRanges, count);
+        v.onAck(from, ackRanges, count);
     }
 
     private static long streamId(ByteBuf in) throws WireException {

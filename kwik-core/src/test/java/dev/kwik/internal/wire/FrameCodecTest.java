@@ -21,7 +21,7 @@ class FrameCodecTest {
         try {
             encode.accept(buf);
             RecordingVisitor v = new RecordingVisitor();
-            decoder.decode(buf, v);
+            decoder.decode(buf, v, null);
             assertThat(buf.isReadable()).isFalse();
             return v.frames;
         } finally {
@@ -95,7 +95,7 @@ class FrameCodecTest {
         Frames.stream(full, 4, 100, false, true, new byte[10], 0, 10);
         for (int cut = 1; cut < full.readableBytes(); cut++) {
             ByteBuf part = full.slice(0, cut);
-            Throwable t = catchThrowable(() -> decoder.decode(part, new RecordingVisitor()));
+            Throwable t = catchThrowable(() -> decoder.decode(part, new RecordingVisitor(), null));
             assertThat(t).as("cut at %d", cut).isInstanceOf(WireException.class);
             assertThat(((WireException) t).code()).isEqualTo(ErrorCode.FRAME_ENCODING_ERROR);
         }
@@ -110,7 +110,7 @@ class FrameCodecTest {
         VarInt.write(b, 0);
         VarInt.write(b, 1_000_000);
         b.writeBytes(new byte[10]);
-        assertThatThrownBy(() -> decoder.decode(b, new RecordingVisitor()))
+        assertThatThrownBy(() -> decoder.decode(b, new RecordingVisitor(), null))
                 .isInstanceOf(WireException.class).hasMessageContaining("exceeds")
                 .extracting(e -> ((WireException) e).code()).isEqualTo(ErrorCode.FRAME_ENCODING_ERROR);
         b.release();
@@ -120,7 +120,7 @@ class FrameCodecTest {
     void unknownFrameTypeIsRejected() {
         ByteBuf b = Unpooled.buffer();
         VarInt.write(b, 0x3f);
-        assertThatThrownBy(() -> decoder.decode(b, new RecordingVisitor()))
+        assertThatThrownBy(() -> decoder.decode(b, new RecordingVisitor(), null))
                 .extracting(e -> ((WireException) e).code()).isEqualTo(ErrorCode.UNKNOWN_FRAME);
         b.release();
     }
@@ -129,25 +129,25 @@ class FrameCodecTest {
     void oversizedFieldsAndAckRangeCountsAreRejected() {
         ByteBuf b = Unpooled.buffer();
         Frames.close(b, 0, 0, "x".repeat(FrameDecoder.MAX_STRING + 1));
-        assertThatThrownBy(() -> decoder.decode(b, new RecordingVisitor()))
+        assertThatThrownBy(() -> decoder.decode(b, new RecordingVisitor(), null))
                 .extracting(e -> ((WireException) e).code()).isEqualTo(ErrorCode.FRAME_ENCODING_ERROR);
         b.clear();
         VarInt.write(b, FrameType.ACK);
         VarInt.write(b, 1000);
         VarInt.write(b, FrameDecoder.MAX_ACK_RANGES);
-        assertThatThrownBy(() -> decoder.decode(b, new RecordingVisitor())).hasMessageContaining("ranges");
+        assertThatThrownBy(() -> decoder.decode(b, new RecordingVisitor(), null)).hasMessageContaining("ranges");
         b.clear();
         VarInt.write(b, FrameType.ACK);
         VarInt.write(b, 5);
         VarInt.write(b, 0);
         VarInt.write(b, 6);
-        assertThatThrownBy(() -> decoder.decode(b, new RecordingVisitor())).hasMessageContaining("below packet number 0");
+        assertThatThrownBy(() -> decoder.decode(b, new RecordingVisitor(), null)).hasMessageContaining("below packet number 0");
         b.release();
     }
 
     @Test
     void emptyPacketIsRejected() {
-        assertThatThrownBy(() -> decoder.decode(Unpooled.EMPTY_BUFFER, new RecordingVisitor()))
+        assertThatThrownBy(() -> decoder.decode(Unpooled.EMPTY_BUFFER, new RecordingVisitor(), null))
                 .extracting(e -> ((WireException) e).code()).isEqualTo(ErrorCode.FRAME_ENCODING_ERROR);
     }
 
@@ -176,7 +176,7 @@ class FrameCodecTest {
             int len = r.nextInt(10) == 0 ? r.nextInt(m.length + 1) : m.length;
             ByteBuf b = Unpooled.wrappedBuffer(m, 0, len);
             try {
-                decoder.decode(b, new RecordingVisitor());
+                decoder.decode(b, new RecordingVisitor(), null);
             } catch (WireException e) {
                 rejected++;
             } catch (Throwable t) {

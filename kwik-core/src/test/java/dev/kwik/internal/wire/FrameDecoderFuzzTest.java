@@ -34,7 +34,7 @@ class FrameDecoderFuzzTest {
         ByteBuf packet = Unpooled.wrappedBuffer(body);
         RecordingVisitor frames = new RecordingVisitor();
         try {
-            new FrameDecoder().decode(packet, frames);
+            new FrameDecoder().decode(packet, frames, null);
             assertThat(packet.isReadable()).as("a decoded packet is consumed whole").isFalse();
         } catch (WireException e) {
             assertThat(e.code()).isIn(DECODING_CODES);
@@ -47,7 +47,7 @@ class FrameDecoderFuzzTest {
         ByteBuf packet = Unpooled.buffer(fields.length + 1).writeByte(FrameType.HELLO).writeBytes(fields);
         RecordingVisitor frames = new RecordingVisitor();
         try {
-            new FrameDecoder().decode(packet, frames);
+            new FrameDecoder().decode(packet, frames, null);
             Hello h = frames.hellos.get(0);
             assertThat(h.credentials().length).isLessThanOrEqualTo(FrameDecoder.MAX_BLOB);
             assertThat(h.sessionId().length).isLessThanOrEqualTo(FrameDecoder.MAX_BLOB);

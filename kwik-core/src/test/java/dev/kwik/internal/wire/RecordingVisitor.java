@@ -8,99 +8,99 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Records every frame as a string, for round-trip assertions. */
-final class RecordingVisitor implements FrameVisitor {
+final class RecordingVisitor implements FrameVisitor<Object> {
     final List<String> frames = new ArrayList<>();
     final List<Hello> hellos = new ArrayList<>();
 
     @Override
-    public void onPing(long seq) {
+    public void onPing(Object from, long seq) {
         frames.add("PING " + seq);
     }
 
     @Override
-    public void onPong(long seq) {
+    public void onPong(Object from, long seq) {
         frames.add("PONG " + seq);
     }
 
     @Override
-    public void onAck(long[] ranges, int rangeCount) {
+    public void onAck(Object from, long[] ranges, int rangeCount) {
         frames.add("ACK " + Arrays.toString(Arrays.copyOf(ranges, 2 * rangeCount)));
     }
 
     @Override
-    public void onResetStream(long streamId, long code, long finalSize) {
+    public void onResetStream(Object from, long streamId, long code, long finalSize) {
         frames.add("RESET_STREAM " + streamId + " " + code + " " + finalSize);
     }
 
     @Override
-    public void onStopSending(long streamId, long code) {
+    public void onStopSending(Object from, long streamId, long code) {
         frames.add("STOP_SENDING " + streamId + " " + code);
     }
 
     @Override
-    public void onMaxData(long max) {
+    public void onMaxData(Object from, long max) {
         frames.add("MAX_DATA " + max);
     }
 
     @Override
-    public void onMaxStreamData(long streamId, long max) {
+    public void onMaxStreamData(Object from, long streamId, long max) {
         frames.add("MAX_STREAM_DATA " + streamId + " " + max);
     }
 
     @Override
-    public void onMaxStreams(boolean bidi, long max) {
+    public void onMaxStreams(Object from, boolean bidi, long max) {
         frames.add("MAX_STREAMS " + bidi + " " + max);
     }
 
     @Override
-    public void onStream(long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) {
+    public void onStream(Object from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) {
         frames.add("STREAM " + streamId + " " + offset + " " + fin + " " + messageEnd + " " + ByteBufUtil.hexDump(data));
     }
 
     @Override
-    public void onHello(Hello h) {
+    public void onHello(Object from, Hello h) {
         hellos.add(h);
         frames.add("HELLO " + h.version() + " " + Arrays.toString(h.credentials()) + " " + Arrays.toString(h.sessionId()) + " " + Arrays.toString(h.ticket()) + " " + h.params());
     }
 
     @Override
-    public void onHelloOk(HelloOk ok) {
+    public void onHelloOk(Object from, HelloOk ok) {
         frames.add("HELLO_OK " + ok.version() + " " + Arrays.toString(ok.sessionId()) + " " + ok.pathId() + " " + ok.role() + " " + ok.params()
                 + " " + Arrays.toString(ok.serverKey()));
     }
 
     @Override
-    public void onAddPath(long pathId, String host, int port, byte[] ticket) {
+    public void onAddPath(Object from, long pathId, String host, int port, byte[] ticket) {
         frames.add("ADD_PATH " + pathId + " " + host + " " + port + " " + Arrays.toString(ticket));
     }
 
     @Override
-    public void onPathAdded(long pathId) {
+    public void onPathAdded(Object from, long pathId) {
         frames.add("PATH_ADDED " + pathId);
     }
 
     @Override
-    public void onPathFailed(long pathId, long code, String reason) {
+    public void onPathFailed(Object from, long pathId, long code, String reason) {
         frames.add("PATH_FAILED " + pathId + " " + code + " " + reason);
     }
 
     @Override
-    public void onRemovePath(long pathId) {
+    public void onRemovePath(Object from, long pathId) {
         frames.add("REMOVE_PATH " + pathId);
     }
 
     @Override
-    public void onPathStatus(long pathId, long state, long code, long[] ranges) {
+    public void onPathStatus(Object from, long pathId, long state, long code, long[] ranges) {
         frames.add("PATH_STATUS " + pathId + " " + state + " " + code + " " + Arrays.toString(ranges));
     }
 
     @Override
-    public void onRaw(long pathId, ByteBuf data) {
+    public void onRaw(Object from, long pathId, ByteBuf data) {
         frames.add("RAW " + pathId + " " + ByteBufUtil.hexDump(data));
     }
 
     @Override
-    public void onClose(long code, long applicationCode, String reason) {
+    public void onClose(Object from, long code, long applicationCode, String reason) {
         frames.add("CLOSE " + code + " " + applicationCode + " " + reason);
     }
 }
