@@ -1,5 +1,6 @@
 package dev.kwik;
 
+import dev.kwik.internal.EventLoops;
 import dev.kwik.internal.quic.ClientEndpoint;
 import dev.kwik.internal.quic.Tls;
 import dev.kwik.internal.session.ClientSession;
@@ -53,11 +54,13 @@ public final class KwikClient implements AutoCloseable {
      *                       {@link ErrorCode#CONNECT_TIMEOUT} and others, each with the reason
      */
     public KwikSession dial(String hostPort) {
+        EventLoops.checkMayBlock("dial", "dialAsync()");
         return dial(parse(hostPort));
     }
 
     /** Dials {@code address}; see {@link #dial(String)}. */
     public KwikSession dial(InetSocketAddress address) {
+        EventLoops.checkMayBlock("dial", "dialAsync()");
         CompletableFuture<KwikSession> f = dialAsync(address);
         try {
             return f.get();

@@ -1,5 +1,6 @@
 package dev.kwik;
 
+import dev.kwik.internal.EventLoops;
 import dev.kwik.internal.quic.ServerEndpoint;
 import dev.kwik.internal.quic.Tls;
 import io.netty.handler.codec.quic.QuicSslContext;
@@ -143,10 +144,7 @@ public final class KwikServer implements AutoCloseable {
      * a session that completed it just as the wait gave up is returned, not dropped.
      */
     private static KwikServerSession await(CompletableFuture<dev.kwik.internal.session.ServerSession> f, long nanos) {
-        if (io.netty.util.internal.ThreadExecutorMap.currentExecutor() != null) {
-            throw new KwikException(ErrorCode.BLOCKING_ON_EVENT_LOOP, "accept() blocks and was called on a Netty "
-                    + "event-loop thread; use acceptAsync()");
-        }
+        EventLoops.checkMayBlock("accept", "acceptAsync()");
         try {
             return nanos < 0 ? f.get() : f.get(nanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

@@ -4,7 +4,9 @@ import io.netty.channel.DefaultEventLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -233,6 +235,21 @@ class StreamSemanticsTest {
                 }
             }).get(5, TimeUnit.SECONDS);
             assertThat(((KwikException) a).code()).isEqualTo(ErrorCode.BLOCKING_ON_EVENT_LOOP);
+            InetSocketAddress server = lo.server.localAddress();
+            for (java.util.concurrent.Callable<Object> blocking : List.<java.util.concurrent.Callable<Object>>of(
+                    () -> lo.client.dial(server), () -> lo.client.dial("127.0.0.1:" + server.getPort()),
+                    () -> lo.server.accept(Duration.ofSeconds(1)))) {
+                Throwable d = loop.submit(() -> {
+                    try {
+                        blocking.call();
+                        return null;
+                    } catch (Throwable e) {
+                        return e;
+                    }
+                }).get(5, TimeUnit.SECONDS);
+                assertThat(d).isInstanceOf(KwikException.class).hasMessageContaining("event-loop thread");
+                assertThat(((KwikException) d).code()).isEqualTo(ErrorCode.BLOCKING_ON_EVENT_LOOP);
+            }
         } finally {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }

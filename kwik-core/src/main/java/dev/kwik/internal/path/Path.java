@@ -55,8 +55,6 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     private volatile boolean backup;
     private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile long unackedBytes;
-    private long deadAfterMillis = Long.MAX_VALUE;
-    private long heartbeatMillis = Long.MAX_VALUE;
     private final PathConnection conn;
     private final FrameDecoder decoder = new FrameDecoder();
     private final AckTracker acks = new AckTracker();
@@ -67,6 +65,9 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     private final Runnable drainTask = this::drain;
     private final ChannelPool pool;
     private final long createdAtMillis = System.currentTimeMillis();
+    private final long createdAtNanos = System.nanoTime();
+    private final RttEstimator rtt = new RttEstimator();
+    private final Liveness liveness = new Liveness(System::nanoTime, rtt);
     private final java.util.List<java.util.concurrent.CompletableFuture<Void>> drainWaiters = new java.util.ArrayList<>();
     private static final int MAX_EARLY_PACKETS = 1024;
     /** Bytes of data-channel packets a client holds while HELLO_OK is still on its way (a server can only overtake it by a flight or two). */
@@ -91,9 +92,6 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
 
     // Heartbeat
     private ScheduledFuture<?> heartbeat;
-    private long pingSeq;
-    private long pingSentAt;
-    private long pingOutstanding = -1;
     /** Sequence of the latest PING received in this read batch, answered once at its end; -1 if none. */
     private long pongDue = -1;
     /** {@link #endOfReadBatch} is queued for the read batch in progress. */
@@ -107,13 +105,6 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     private volatile long bytesReceived;
     private volatile long packetsSent;
     private volatile long packetsReceived;
-    private volatile long smoothedRttNanos;
-    private static final int MIN_RTT_WINDOW = 40;
-    private volatile long minRttNanos;
-    private long minRttCurrent = Long.MAX_VALUE;
-    private long minRttPrevious = Long.MAX_VALUE;
-    private int minRttSamples;
-    private volatile long lastActiveAtMillis = System.currentTimeMillis();
     // QUIC's own loss recovery on this path, sampled with each heartbeat.
     private volatile long packetsLost;
     private volatile long packetsRetransmitted;
@@ -366,11 +357,12 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     }
 
     private void onPacket(ByteBuf body) {
+        assert conn.eventLoop().inEventLoop() : "path " + id + " packet handled off its event loop";
         try {
             long pn = VarInt.read(body);
             bytesReceived += body.readableBytes();
             packetsReceived++;
-            lastActiveAtMillis = System.currentTimeMillis();
+            liveness.heard();
             if (state == PathState.DEGRADED) {
                 state = PathState.ACTIVE;
                 log.debug("path={} state=ACTIVE (heard from again)", id);
@@ -429,10 +421,11 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
 
     /**
      * Sends CLOSE, then closes the QUIC connection once it is written (the QUIC application close carries the
-     * same code and reason, for a peer that loses the race with the frame). Event loop.
+     * same code and reason, for a peer that loses the race with the frame). Any thread: runs on the path's event
+     * loop (now if called there).
      */
     public void sendCloseAndClose(ErrorCode code, long applicationCode, String reason, boolean byPeer) {
-        if (isFinished()) {
+        if (isFinished() || !onOwnLoop(() -> sendCloseAndClose(code, applicationCode, reason, byPeer))) {
             return;
         }
         String r = reason.length() > 256 ? reason.substring(0, 256) : reason;
@@ -449,14 +442,52 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
         close(code, r, byPeer);
     }
 
-    /** Closes the path deliberately (CLOSED). Idempotent; event loop. */
+    /** Closes the path deliberately (CLOSED). Idempotent; any thread (runs on the path's event loop). */
     public void close(ErrorCode code, String reason, boolean byPeer) {
-        finish(PathState.CLOSED, code, reason, byPeer);
+        if (onOwnLoop(() -> close(code, reason, byPeer))) {
+            finish(PathState.CLOSED, code, reason, byPeer);
+        }
     }
 
-    /** The path failed (DEAD): connection lost, idle or heartbeat timeout. Idempotent; event loop. */
+    /** The path failed (DEAD): connection lost, idle or heartbeat timeout. Idempotent; any thread (runs on the event loop). */
     public void die(ErrorCode code, String reason) {
-        finish(PathState.DEAD, code, reason, false);
+        if (onOwnLoop(() -> die(code, reason))) {
+            finish(PathState.DEAD, code, reason, false);
+        }
+    }
+
+    /**
+     * Closes the path from a task of its event loop, never now: for a session ending paths while it handles a
+     * frame or another path's end, which must not re-enter it (the frame's own path included).
+     */
+    public void closeSoon(ErrorCode code, String reason, boolean byPeer) {
+        later(() -> close(code, reason, byPeer));
+    }
+
+    /** {@link #sendCloseAndClose} from a task of the event loop, never now (see {@link #closeSoon}). */
+    public void sendCloseSoon(ErrorCode code, String reason) {
+        later(() -> sendCloseAndClose(code, 0, reason, false));
+    }
+
+    private void later(Runnable task) {
+        try {
+            conn.eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("path={} event=close-after-shutdown", id);
+        }
+    }
+
+    /**
+     * Whether the caller is on this path's event loop; if not, {@code again} is queued there (Netty QUIC's own
+     * rule: channel state changes only on its loop) and the caller returns. A loop already shut down has nothing
+     * left to close.
+     */
+    private boolean onOwnLoop(Runnable again) {
+        if (conn.eventLoop().inEventLoop()) {
+            return true;
+        }
+        later(again);
+        return false;
     }
 
     /** Whether the path ended (DEAD or CLOSED). */
@@ -507,7 +538,7 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
             quicCloseCode = code;
             quicCloseReason = reason;
             quicCloseDeadline = conn.eventLoop().schedule(this::closeQuic,
-                    Math.min(deadAfterMillis, MAX_CLOSE_ACK_WAIT_MS), TimeUnit.MILLISECONDS);
+                    Math.min(liveness.deadAfterMillis(), MAX_CLOSE_ACK_WAIT_MS), TimeUnit.MILLISECONDS);
         } else {
             conn.close(code, reason);
         }
@@ -560,8 +591,8 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
 
     /** Marks the path active and starts PING every {@code intervalMillis}. Event loop. */
     public void activate(long intervalMillis, long deadAfterMillis) {
-        this.deadAfterMillis = deadAfterMillis;
-        this.heartbeatMillis = intervalMillis;
+        assert conn.eventLoop().inEventLoop() : "path " + id + " activated off its event loop";
+        liveness.start(intervalMillis, deadAfterMillis);
         conn.remoteAddress(); // remember the peer while the connection still knows it
         state = PathState.ACTIVE;
         heartbeat = conn.eventLoop().scheduleAtFixedRate(this::ping, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
@@ -578,36 +609,27 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
         }
     }
 
+    /** The heartbeat tick: sample QUIC's figures, decide on death or DEGRADED (see {@link Liveness}), send a PING. */
     private void ping() {
         if (isFinished()) {
             return;
         }
         conn.sampleStats(this);
-        long silent = System.currentTimeMillis() - lastActiveAtMillis;
-        if (silent > deadAfterMillis) {
-            die(ErrorCode.CONNECTION_LOST, "heartbeat-timeout: nothing received for over " + deadAfterMillis + " ms");
-            return;
+        switch (liveness.verdict(state == PathState.ACTIVE)) {
+            case DEAD -> {
+                die(ErrorCode.CONNECTION_LOST, "heartbeat-timeout: nothing received for over " + liveness.deadAfterMillis() + " ms");
+                return;
+            }
+            case SUSPECT -> suspect(liveness.silentMillis());
+            case ALIVE -> { }
         }
-        if (state == PathState.ACTIVE && silent > suspectAfterMillis()) {
-            suspect(silent);
-        }
-        if (pingOutstanding < 0) {
-            pingOutstanding = pingSeq++;
-            pingSentAt = System.nanoTime();
+        long seq = liveness.nextPing();
+        if (seq >= 0) {
             ByteBuf p = newControlPacket(10);
-            Frames.ping(p, pingOutstanding);
+            Frames.ping(p, seq);
             writeControl(p, false);
             flush();
         }
-    }
-
-    /**
-     * Silence after which a path is DEGRADED: two heartbeat intervals, or one plus twice the smoothed RTT when
-     * that is longer (a PONG takes a round trip), but always before {@code deadAfter}.
-     */
-    long suspectAfterMillis() {
-        long rtt = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(smoothedRttNanos);
-        return Math.min(Math.max(2 * heartbeatMillis, heartbeatMillis + 2 * rtt), deadAfterMillis / 2 + deadAfterMillis / 4);
     }
 
     /**
@@ -638,25 +660,12 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     }
 
     void onPong(long seq) {
-        if (seq == pingOutstanding) {
-            long sample = System.nanoTime() - pingSentAt;
-            long srtt = smoothedRttNanos;
-            smoothedRttNanos = srtt == 0 ? sample : (7 * srtt + sample) / 8;
-            pingOutstanding = -1;
-            // Windowed minimum over two windows of MIN_RTT_WINDOW samples, so an old route's delay ages out.
-            minRttCurrent = Math.min(minRttCurrent, sample);
-            if (++minRttSamples >= MIN_RTT_WINDOW) {
-                minRttPrevious = minRttCurrent;
-                minRttCurrent = Long.MAX_VALUE;
-                minRttSamples = 0;
-            }
-            minRttNanos = Math.min(minRttPrevious, minRttCurrent);
-        }
+        liveness.onPong(seq);
     }
 
     @Override
     public long minRttNanos() {
-        return minRttNanos;
+        return rtt.minNanos();
     }
 
     void onAck(long[] ranges, int rangeCount) throws WireException {
@@ -710,9 +719,9 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     public dev.kwik.PathInfo snapshot(InetSocketAddress remote, dev.kwik.Role role, boolean isDefault) {
         long closed = closedAtMillis;
         return new dev.kwik.PathInfo(id, remote, role, isDefault, state,
-                java.time.Instant.ofEpochMilli(createdAtMillis), java.time.Instant.ofEpochMilli(lastActiveAtMillis),
+                java.time.Instant.ofEpochMilli(createdAtMillis), java.time.Instant.ofEpochMilli(lastActiveAtMillis()),
                 closed == 0 ? null : java.time.Instant.ofEpochMilli(closed), closeReason,
-                java.time.Duration.ofNanos(smoothedRttNanos), bytesSent, bytesReceived, packetsSent, packetsReceived,
+                java.time.Duration.ofNanos(rtt.smoothedNanos()), bytesSent, bytesReceived, packetsSent, packetsReceived,
                 packetsLost, packetsRetransmitted, congestionWindow, weight, backup);
     }
 
@@ -733,8 +742,9 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
         return createdAtMillis;
     }
 
+    /** When the path was last heard from (wall clock, derived from the monotonic one Liveness keeps). */
     public long lastActiveAtMillis() {
-        return lastActiveAtMillis;
+        return createdAtMillis + TimeUnit.NANOSECONDS.toMillis(liveness.lastHeardNanos() - createdAtNanos);
     }
 
     public long closedAtMillis() {
@@ -746,7 +756,7 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     }
 
     public long smoothedRttNanos() {
-        return smoothedRttNanos;
+        return rtt.smoothedNanos();
     }
 
     public long bytesSent() {

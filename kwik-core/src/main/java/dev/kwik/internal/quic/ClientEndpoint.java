@@ -25,6 +25,9 @@ import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -38,6 +41,12 @@ public final class ClientEndpoint implements PathJoiner {
     private final byte[] credentials;
     private final EventLoopGroup group;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Host lookups for ADD_PATH: one thread, started on demand, gone after a minute idle. */
+    private final ThreadPoolExecutor resolver = new ThreadPoolExecutor(0, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        Thread t = new Thread(r, "kwik-client-resolver");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean closed;
 
     public ClientEndpoint(TransportConfig config, QuicSslContext ssl, byte[] credentials, int threads) {
@@ -73,6 +82,15 @@ public final class ClientEndpoint implements PathJoiner {
         JoinHandshake hs = new JoinHandshake(config, sessionId, ticket, target, joined);
         openPath(remote, target, hs, hs.result(), hs::start);
         return hs.result();
+    }
+
+    @Override
+    public CompletableFuture<InetSocketAddress> resolve(String host, int port) {
+        try {
+            return CompletableFuture.supplyAsync(() -> new InetSocketAddress(host, port), resolver);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.SESSION_CLOSED, "the KwikClient is closed"));
+        }
     }
 
     /**
@@ -169,6 +187,7 @@ public final class ClientEndpoint implements PathJoiner {
         for (ClientSession s : new ArrayList<>(sessions)) {
             s.close();
         }
+        resolver.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 

@@ -117,7 +117,7 @@ public final class ClientSession extends SessionCore {
             return;
         }
         joining.add(pathId);
-        CompletableFuture.supplyAsync(() -> new InetSocketAddress(host, port))
+        joiner.resolve(host, port)
                 .thenCompose(address -> {
                     if (address.isUnresolved()) {
                         throw new KwikException(ErrorCode.PATH_JOIN_REFUSED, "cannot resolve " + host);
@@ -165,7 +165,7 @@ public final class ClientSession extends SessionCore {
         for (Path p : paths) {
             if (p.id() == pathId && !p.isFinished()) {
                 // A path ends with a QUIC close only: a CLOSE frame would end the whole session.
-                p.connection().eventLoop().execute(() -> p.close(ErrorCode.NO_ERROR, "removed by the primary", false));
+                p.closeSoon(ErrorCode.NO_ERROR, "removed by the primary", false);
             }
         }
     }
@@ -273,7 +273,7 @@ public final class ClientSession extends SessionCore {
             // A secondary leaving ends its paths, not the session.
             for (Path p : paths) {
                 if (sameServer(from, p)) {
-                    p.connection().eventLoop().execute(() -> p.close(ErrorCode.NO_ERROR, "secondary closed: " + reason, true));
+                    p.closeSoon(ErrorCode.NO_ERROR, "secondary closed: " + reason, true);
                 }
             }
             return;

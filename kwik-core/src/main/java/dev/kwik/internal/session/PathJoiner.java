@@ -14,4 +14,10 @@ public interface PathJoiner {
      * The future fails with a KwikException carrying the server's refusal code.
      */
     CompletableFuture<Path> join(InetSocketAddress address, byte[] sessionId, byte[] ticket, Consumer<Path> joined);
+
+    /**
+     * Resolves the host an ADD_PATH names, off the event loops (a lookup blocks) and off shared pools: on the
+     * client's own resolver thread. The result may be unresolved (the caller refuses the path then).
+     */
+    CompletableFuture<InetSocketAddress> resolve(String host, int port);
 }

@@ -5,6 +5,7 @@ import dev.kwik.KwikException;
 import dev.kwik.KwikSession;
 import dev.kwik.KwikSessionClosedException;
 import dev.kwik.KwikStream;
+import dev.kwik.internal.EventLoops;
 import dev.kwik.internal.path.Path;
 import dev.kwik.internal.path.PathOwner;
 import dev.kwik.internal.stream.LogicalStream;
@@ -16,7 +17,6 @@ import dev.kwik.internal.wire.TransportParams;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.util.internal.ThreadExecutorMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,7 +222,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
         if (closedCause != null) {
             return;
         }
-        if (ThreadExecutorMap.currentExecutor() == null) {
+        if (!EventLoops.onEventLoop()) {
             lingerUntilAcknowledged();
         }
         String r = reason == null ? "" : reason;
@@ -236,7 +236,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
                 log.debug("session={} event=close-after-shutdown", idHex);
             }
         }
-        if (ThreadExecutorMap.currentExecutor() == null) {
+        if (!EventLoops.onEventLoop()) {
             // Wait until CLOSE is handed to QUIC, so that a caller closing its socket next does not swallow it.
             for (java.util.concurrent.Future<?> f : sent) {
                 try {
@@ -388,7 +388,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
                     + idHex + " with " + code + ": " + reason));
             for (Path p : paths) {
                 if (p != path) {
-                    p.connection().eventLoop().execute(() -> p.sendCloseAndClose(code, 0, reason, false));
+                    p.sendCloseSoon(code, reason);
                 }
             }
             return;
@@ -455,7 +455,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
         for (Path p : paths) {
             if (p.source() == source && !p.isFinished()) {
                 log.debug("session={} event=writer-violation path={} code={} reason={}", idHex, p.id(), code, reason);
-                p.connection().eventLoop().execute(() -> p.sendCloseAndClose(code, 0, reason, false));
+                p.sendCloseSoon(code, reason);
             }
         }
     }
@@ -477,11 +477,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
 
     @Override
     public void checkMayBlock(String operation) {
-        if (ThreadExecutorMap.currentExecutor() != null) {
-            throw new KwikException(ErrorCode.BLOCKING_ON_EVENT_LOOP, operation + "() blocks and was called on the "
-                    + "Netty event-loop thread " + Thread.currentThread().getName()
-                    + ", where it would deadlock; call it from an application thread");
-        }
+        EventLoops.checkMayBlock(operation, "");
     }
 
     @Override
@@ -572,7 +568,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
         terminate(new KwikSessionClosedException(c == ErrorCode.NO_ERROR ? ErrorCode.SESSION_CLOSED : c, true,
                 applicationCode, msg));
         for (Path p : paths) {
-            p.connection().eventLoop().execute(() -> p.close(ErrorCode.NO_ERROR, "closed by peer", true));
+            p.closeSoon(ErrorCode.NO_ERROR, "closed by peer", true);
         }
     }
 }
