@@ -4,16 +4,20 @@ import dev.kwik.internal.EventLoops;
 import dev.kwik.internal.quic.ClientEndpoint;
 import dev.kwik.internal.quic.Tls;
 import dev.kwik.internal.session.ClientSession;
+import dev.kwik.internal.wire.FrameDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.TrustManagerFactory;
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Dials KWIK servers. Build once, dial many times; {@link #close()} closes every session it made.
@@ -95,7 +99,7 @@ public final class KwikClient implements AutoCloseable {
     }
 
     /** The sessions this client holds open now, in no particular order. */
-    public java.util.List<KwikSession> sessions() {
+    public List<KwikSession> sessions() {
         return endpoint.sessions().stream().filter(ClientSession::isOpen).map(s -> (KwikSession) s).toList();
     }
 
@@ -105,7 +109,7 @@ public final class KwikClient implements AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code session} was not dialled by this client
      */
-    public java.util.List<PathInfo> paths(KwikSession session) {
+    public List<PathInfo> paths(KwikSession session) {
         if (!(session instanceof ClientSession cs) || !endpoint.sessions().contains(cs)) {
             throw new IllegalArgumentException("session " + (session == null ? null : session.id())
                     + " does not belong to this client (or has ended)");
@@ -155,8 +159,8 @@ public final class KwikClient implements AutoCloseable {
 
     /** Configures a {@link KwikClient}. Defaults are documented on each setter. */
     public static final class Builder extends KwikTransportBuilder<Builder> {
-        private final java.util.List<java.security.cert.X509Certificate> trusted = new java.util.ArrayList<>();
-        private final java.util.List<String> trustedFrom = new java.util.ArrayList<>();
+        private final List<X509Certificate> trusted = new ArrayList<>();
+        private final List<String> trustedFrom = new ArrayList<>();
         private TrustManagerFactory trustManagerFactory;
         private boolean trustAll;
         private byte[] credentials = new byte[0];
@@ -182,8 +186,8 @@ public final class KwikClient implements AutoCloseable {
         }
 
         /** Trusts these certificates (added to those of {@link #trustCertificate(File)}). */
-        public Builder trustCertificates(java.security.cert.X509Certificate... certificates) {
-            for (java.security.cert.X509Certificate c : certificates) {
+        public Builder trustCertificates(X509Certificate... certificates) {
+            for (X509Certificate c : certificates) {
                 this.trusted.add(Objects.requireNonNull(c, "certificate"));
             }
             this.trustedFrom.add(certificates.length + " certificate(s)");
@@ -205,7 +209,7 @@ public final class KwikClient implements AutoCloseable {
         /** Opaque credentials presented in HELLO to the server's {@link KwikAuthenticator}. At most 4 KiB. */
         public Builder credentials(byte[] credentials) {
             Objects.requireNonNull(credentials, "credentials");
-            checkRange("credentials length", credentials.length, 0, dev.kwik.internal.wire.FrameDecoder.MAX_BLOB);
+            checkRange("credentials length", credentials.length, 0, FrameDecoder.MAX_BLOB);
             this.credentials = credentials.clone();
             return this;
         }

@@ -1,22 +1,27 @@
 package dev.kwik;
 
 import dev.kwik.internal.EventLoops;
+import dev.kwik.internal.quic.ServerCredentials;
 import dev.kwik.internal.quic.ServerEndpoint;
-import dev.kwik.internal.quic.Tls;
-import io.netty.handler.codec.quic.QuicSslContext;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
+import dev.kwik.internal.session.ServerContext;
+import dev.kwik.internal.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Accepts KWIK sessions on one UDP address.
@@ -35,24 +40,21 @@ public final class KwikServer implements AutoCloseable {
 
     private final Builder builder;
     private final ServerEndpoint endpoint;
-    private final SelfSignedCertificate selfSigned;
+    private final ServerCredentials credentials;
     private volatile boolean started;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private KwikServer(Builder b) {
         this.builder = b;
-        QuicSslContext ssl;
         if (b.selfSigned) {
             log.warn("event=self-signed KWIK server uses a self-signed certificate; development only");
-            selfSigned = Tls.selfSigned();
-            ssl = Tls.server(selfSigned.certificate(), selfSigned.privateKey());
+            credentials = ServerCredentials.selfSigned();
         } else {
-            selfSigned = null;
-            ssl = b.key != null ? Tls.server(b.key, b.chain) : Tls.server(b.chainPem, b.keyPem);
+            credentials = b.key != null ? ServerCredentials.of(b.key, b.chain) : ServerCredentials.of(b.chainPem, b.keyPem);
         }
-        this.endpoint = new ServerEndpoint(b.config(), dev.kwik.internal.session.ServerContext.of(b.serverId,
+        this.endpoint = new ServerEndpoint(b.config(), ServerContext.of(b.serverId,
                 b.clusterSecret, b.ticketLifetime.toMillis(), b.maxPathsPerSession, b.maxRawMessageBytes),
-                ssl, b.authenticator, b.maxSessions, b.eventLoopThreads);
+                credentials, b.authenticator, b.maxSessions, b.eventLoopThreads);
     }
 
     public static Builder builder() {
@@ -64,7 +66,7 @@ public final class KwikServer implements AutoCloseable {
         if (started) {
             throw new IllegalStateException("server already started");
         }
-        List<InetSocketAddress> all = new java.util.ArrayList<>();
+        List<InetSocketAddress> all = new ArrayList<>();
         all.add(builder.bind);
         all.addAll(builder.alsoBind);
         endpoint.start(all);
@@ -89,7 +91,7 @@ public final class KwikServer implements AutoCloseable {
 
     /** The self-signed certificate in use (PEM file), for clients in development; null otherwise. */
     public File selfSignedCertificate() {
-        return selfSigned == null ? null : selfSigned.certificate();
+        return credentials.selfSignedCertificate();
     }
 
     /** Waits for the next session. Throws {@link ErrorCode#SESSION_CLOSED} once the server is closed. */
@@ -107,7 +109,7 @@ public final class KwikServer implements AutoCloseable {
      * arrives afterwards goes to the next one, never to nobody.
      */
     public CompletableFuture<KwikServerSession> acceptAsync() {
-        CompletableFuture<dev.kwik.internal.session.ServerSession> taken = endpoint.accept();
+        CompletableFuture<ServerSession> taken = endpoint.accept();
         CompletableFuture<KwikServerSession> out = new CompletableFuture<>();
         taken.whenComplete((s, e) -> {
             if (e != null) {
@@ -134,8 +136,8 @@ public final class KwikServer implements AutoCloseable {
     public void close() {
         endpoint.close();
         // Once: a second delete of the temporary certificate files made Netty warn that it could not delete them.
-        if (selfSigned != null && closed.compareAndSet(false, true)) {
-            selfSigned.delete();
+        if (credentials.selfSignedCertificate() != null && closed.compareAndSet(false, true)) {
+            credentials.deleteSelfSigned();
         }
     }
 
@@ -143,7 +145,7 @@ public final class KwikServer implements AutoCloseable {
      * Waits for the accept queue's own future, so that giving up cancels it there (the queue then skips it);
      * a session that completed it just as the wait gave up is returned, not dropped.
      */
-    private static KwikServerSession await(CompletableFuture<dev.kwik.internal.session.ServerSession> f, long nanos) {
+    private static KwikServerSession await(CompletableFuture<ServerSession> f, long nanos) {
         EventLoops.checkMayBlock("accept", "acceptAsync()");
         try {
             return nanos < 0 ? f.get() : f.get(nanos, TimeUnit.NANOSECONDS);
@@ -166,15 +168,15 @@ public final class KwikServer implements AutoCloseable {
     /** Configures a {@link KwikServer}. A certificate (or {@link #selfSigned()}) is required. */
     public static final class Builder extends KwikTransportBuilder<Builder> {
         private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 4433);
-        private final List<InetSocketAddress> alsoBind = new java.util.ArrayList<>();
+        private final List<InetSocketAddress> alsoBind = new ArrayList<>();
         private File chainPem;
         private File keyPem;
-        private java.security.PrivateKey key;
-        private java.security.cert.X509Certificate[] chain;
+        private PrivateKey key;
+        private X509Certificate[] chain;
         private boolean selfSigned;
         private KwikAuthenticator authenticator = KwikAuthenticator.ACCEPT_ALL;
         private int maxSessions = 10_000;
-        private String serverId = "kwik-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+        private String serverId = "kwik-" + Long.toHexString(new SecureRandom().nextLong());
         private byte[] clusterSecret = randomSecret();
         private int maxPathsPerSession = 8;
         private Duration ticketLifetime = Duration.ofSeconds(10);
@@ -185,7 +187,7 @@ public final class KwikServer implements AutoCloseable {
 
         private static byte[] randomSecret() {
             byte[] s = new byte[32];
-            new java.security.SecureRandom().nextBytes(s);
+            new SecureRandom().nextBytes(s);
             return s;
         }
 
@@ -272,13 +274,13 @@ public final class KwikServer implements AutoCloseable {
         /**
          * A private key and its certificate chain, leaf first, as loaded from a key store or an SSL bundle.
          */
-        public Builder certificate(java.security.PrivateKey key, java.security.cert.X509Certificate... chain) {
+        public Builder certificate(PrivateKey key, X509Certificate... chain) {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(chain, "chain");
             if (chain.length == 0) {
                 throw new IllegalArgumentException("certificate chain is empty");
             }
-            for (java.security.cert.X509Certificate c : chain) {
+            for (X509Certificate c : chain) {
                 Objects.requireNonNull(c, "certificate in chain");
             }
             this.key = key;

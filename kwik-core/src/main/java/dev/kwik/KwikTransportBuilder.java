@@ -5,6 +5,7 @@ import dev.kwik.internal.wire.Frames;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Settings common to {@link KwikClient.Builder} and {@link KwikServer.Builder}: windows, stream limits,
@@ -23,7 +24,7 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
     Duration idleTimeout = Duration.ofSeconds(30);
     Duration connectTimeout = Duration.ofSeconds(5);
     Duration deadAfter = Duration.ofSeconds(1);
-    java.util.function.Supplier<PathScheduler> scheduler = PathScheduler::minRtt;
+    Supplier<PathScheduler> scheduler = PathSchedulers::minRtt;
     String schedulerName = "min-rtt";
     int eventLoopThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -103,14 +104,14 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
      * {@code weighted}, {@code redundant}.
      */
     public B scheduler(String name) {
-        PathScheduler.named(name);
-        this.scheduler = () -> PathScheduler.named(name);
+        PathSchedulers.named(name);
+        this.scheduler = () -> PathSchedulers.named(name);
         this.schedulerName = name;
         return self();
     }
 
     /** A custom scheduler; the supplier is called once per session (schedulers may keep per-session state). */
-    public B scheduler(java.util.function.Supplier<PathScheduler> factory) {
+    public B scheduler(Supplier<PathScheduler> factory) {
         this.scheduler = Objects.requireNonNull(factory, "factory");
         this.schedulerName = "custom";
         return self();

@@ -30,30 +30,26 @@ public final class PathInfo {
     private final int weight;
     private final boolean backup;
 
-    /** Built by KWIK; applications receive instances, they do not make them. */
-    public PathInfo(long pathId, InetSocketAddress remoteAddress, Role role, boolean isDefault, PathState state,
-                    Instant createdAt, Instant lastActiveAt, Instant closedAt, String closeReason, Duration smoothedRtt,
-                    long bytesSent, long bytesReceived, long packetsSent, long packetsReceived,
-                    long packetsLost, long packetsRetransmitted, long congestionWindow, int weight, boolean backup) {
-        this.pathId = pathId;
-        this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
-        this.role = Objects.requireNonNull(role, "role");
-        this.isDefault = isDefault;
-        this.state = Objects.requireNonNull(state, "state");
-        this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
-        this.lastActiveAt = lastActiveAt;
-        this.closedAt = closedAt;
-        this.closeReason = closeReason;
-        this.smoothedRtt = smoothedRtt;
-        this.bytesSent = bytesSent;
-        this.bytesReceived = bytesReceived;
-        this.packetsSent = packetsSent;
-        this.packetsReceived = packetsReceived;
-        this.packetsLost = packetsLost;
-        this.packetsRetransmitted = packetsRetransmitted;
-        this.congestionWindow = congestionWindow;
-        this.weight = weight;
-        this.backup = backup;
+    private PathInfo(Builder b) {
+        this.pathId = b.pathId;
+        this.remoteAddress = Objects.requireNonNull(b.remoteAddress, "remoteAddress");
+        this.role = Objects.requireNonNull(b.role, "role");
+        this.isDefault = b.isDefault;
+        this.state = Objects.requireNonNull(b.state, "state");
+        this.createdAt = Objects.requireNonNull(b.createdAt, "createdAt");
+        this.lastActiveAt = b.lastActiveAt;
+        this.closedAt = b.closedAt;
+        this.closeReason = b.closeReason;
+        this.smoothedRtt = b.smoothedRtt;
+        this.bytesSent = b.bytesSent;
+        this.bytesReceived = b.bytesReceived;
+        this.packetsSent = b.packetsSent;
+        this.packetsReceived = b.packetsReceived;
+        this.packetsLost = b.packetsLost;
+        this.packetsRetransmitted = b.packetsRetransmitted;
+        this.congestionWindow = b.congestionWindow;
+        this.weight = b.weight;
+        this.backup = b.backup;
     }
 
     /** Id of the path within its session (0 for the first path to the primary). */
@@ -153,5 +149,95 @@ public final class PathInfo {
         return "PathInfo[id=" + pathId + ", remote=" + remoteAddress + ", role=" + role + ", default=" + isDefault
                 + ", state=" + state + ", rtt=" + smoothedRtt.toNanos() / 1000 + "us, sent=" + bytesSent
                 + ", received=" + bytesReceived + (closeReason != null ? ", reason=" + closeReason : "") + "]";
+    }
+
+    /**
+     * Starts a snapshot with what every path has. KWIK builds these; an application may too, to test its own
+     * {@link PathListener} or dashboards. Unset counters are 0, the weight 1, the RTT zero.
+     */
+    public static Builder builder(long pathId, InetSocketAddress remoteAddress, Role role, PathState state, Instant createdAt) {
+        return new Builder(pathId, remoteAddress, role, state, createdAt);
+    }
+
+    /** Builds a {@link PathInfo}; see {@link PathInfo#builder}. */
+    public static final class Builder {
+        private final long pathId;
+        private final InetSocketAddress remoteAddress;
+        private final Role role;
+        private final PathState state;
+        private final Instant createdAt;
+        private boolean isDefault;
+        private Instant lastActiveAt;
+        private Instant closedAt;
+        private String closeReason;
+        private Duration smoothedRtt = Duration.ZERO;
+        private long bytesSent;
+        private long bytesReceived;
+        private long packetsSent;
+        private long packetsReceived;
+        private long packetsLost;
+        private long packetsRetransmitted;
+        private long congestionWindow;
+        private int weight = 1;
+        private boolean backup;
+
+        private Builder(long pathId, InetSocketAddress remoteAddress, Role role, PathState state, Instant createdAt) {
+            this.pathId = pathId;
+            this.remoteAddress = remoteAddress;
+            this.role = role;
+            this.state = state;
+            this.createdAt = createdAt;
+        }
+
+        /** Whether this is the session's default path. */
+        public Builder isDefault(boolean isDefault) {
+            this.isDefault = isDefault;
+            return this;
+        }
+
+        public Builder lastActiveAt(Instant lastActiveAt) {
+            this.lastActiveAt = lastActiveAt;
+            return this;
+        }
+
+        /** When and why the path ended (null, null while it lives). */
+        public Builder closed(Instant closedAt, String closeReason) {
+            this.closedAt = closedAt;
+            this.closeReason = closeReason;
+            return this;
+        }
+
+        public Builder smoothedRtt(Duration smoothedRtt) {
+            this.smoothedRtt = smoothedRtt;
+            return this;
+        }
+
+        /** KWIK packet counters as seen by this side. */
+        public Builder traffic(long bytesSent, long bytesReceived, long packetsSent, long packetsReceived) {
+            this.bytesSent = bytesSent;
+            this.bytesReceived = bytesReceived;
+            this.packetsSent = packetsSent;
+            this.packetsReceived = packetsReceived;
+            return this;
+        }
+
+        /** The QUIC connection's own figures (last sample). */
+        public Builder quic(long packetsLost, long packetsRetransmitted, long congestionWindow) {
+            this.packetsLost = packetsLost;
+            this.packetsRetransmitted = packetsRetransmitted;
+            this.congestionWindow = congestionWindow;
+            return this;
+        }
+
+        /** Scheduling preferences of the path. */
+        public Builder preferences(int weight, boolean backup) {
+            this.weight = weight;
+            this.backup = backup;
+            return this;
+        }
+
+        public PathInfo build() {
+            return new PathInfo(this);
+        }
     }
 }

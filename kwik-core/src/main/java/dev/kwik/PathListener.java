@@ -1,5 +1,7 @@
 package dev.kwik;
 
+import java.util.List;
+
 /**
  * Path events of one server session, in the style of OkHttp's {@code EventListener}: each callback runs on
  * the Netty event loop of the session's path that observed the event, so it must be fast, must not block and
@@ -28,7 +30,7 @@ public interface PathListener {
      * the client still lacks, so the application can write them itself; empty for paths to this server (their
      * unacknowledged data was already re-sent on another path).
      */
-    default void pathLost(KwikServerSession session, PathInfo path, java.util.List<MissingRange> missing) {
+    default void pathLost(KwikServerSession session, PathInfo path, List<MissingRange> missing) {
     }
 
     /** A path was removed on purpose with {@link KwikServerSession#removePath(long)} and is now CLOSED. */

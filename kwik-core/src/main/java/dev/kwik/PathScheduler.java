@@ -1,18 +1,13 @@
 package dev.kwik;
 
-import dev.kwik.internal.sched.MinRttScheduler;
-import dev.kwik.internal.sched.RedundantScheduler;
-import dev.kwik.internal.sched.RoundRobinScheduler;
-import dev.kwik.internal.sched.WeightedScheduler;
-
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Decides which path carries each packet a session sends. KWIK calls {@link #select} with the live paths to
  * the right server that have send capacity (backup paths only when no other path is alive); when none has
  * capacity it passes all live ones, so a scheduler never has to queue. Called on application threads,
- * concurrently: implementations must be thread-safe, fast and must not block or throw.
+ * concurrently: implementations must be thread-safe, fast and must not block or throw. The built-in ones come from
+ * {@link PathSchedulers}.
  */
 public interface PathScheduler {
     /**
@@ -25,35 +20,33 @@ public interface PathScheduler {
         return false;
     }
 
-    /** Lowest minimum RTT among paths with capacity; near-equal paths share by bytes in flight. The default. */
+    /** @deprecated use {@link PathSchedulers#minRtt()}; kept for source compatibility. */
+    @Deprecated
     static PathScheduler minRtt() {
-        return new MinRttScheduler();
+        return PathSchedulers.minRtt();
     }
 
-    /** Each path in turn. */
+    /** @deprecated use {@link PathSchedulers#roundRobin()}. */
+    @Deprecated
     static PathScheduler roundRobin() {
-        return new RoundRobinScheduler();
+        return PathSchedulers.roundRobin();
     }
 
-    /** Paths in proportion to their {@link SchedulablePath#weight()} (set per path id when the path is added). */
+    /** @deprecated use {@link PathSchedulers#weighted()}. */
+    @Deprecated
     static PathScheduler weighted() {
-        return new WeightedScheduler();
+        return PathSchedulers.weighted();
     }
 
-    /** Every packet on every live path; costs bandwidth, hides any single path's loss or death. */
+    /** @deprecated use {@link PathSchedulers#redundant()}. */
+    @Deprecated
     static PathScheduler redundant() {
-        return new RedundantScheduler();
+        return PathSchedulers.redundant();
     }
 
-    /** A built-in by name: {@code min-rtt}, {@code round-robin}, {@code weighted} or {@code redundant}. */
+    /** @deprecated use {@link PathSchedulers#named(String)}. */
+    @Deprecated
     static PathScheduler named(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "min-rtt", "minrtt" -> minRtt();
-            case "round-robin", "roundrobin" -> roundRobin();
-            case "weighted" -> weighted();
-            case "redundant" -> redundant();
-            default -> throw new IllegalArgumentException("unknown scheduler '" + name
-                    + "'; expected min-rtt, round-robin, weighted or redundant");
-        };
+        return PathSchedulers.named(name);
     }
 }

@@ -43,7 +43,7 @@ class SchedulerTest {
 
     @Test
     void weightedSchedulerSplitsBytesByWeight() throws Exception {
-        p.server().scheduler(PathScheduler.weighted());
+        p.server().scheduler(PathSchedulers.weighted());
         p.server().pathPreferences(0, 3, false);
         p.server().pathPreferences(1, 1, false);
         long[] sent = transferAndMeasure();
@@ -53,7 +53,7 @@ class SchedulerTest {
 
     @Test
     void backupPathCarriesNothingWhileAnotherPathLives() throws Exception {
-        p.server().scheduler(PathScheduler.roundRobin());
+        p.server().scheduler(PathSchedulers.roundRobin());
         p.server().pathPreferences(1, 1, true);
         long[] sent = transferAndMeasure();
         assertThat(sent[1]).as("backup path bytes %s", java.util.Arrays.toString(sent)).isLessThan(SIZE / 50);
@@ -63,10 +63,53 @@ class SchedulerTest {
 
     @Test
     void redundantSchedulerSendsEverythingOnEveryPathAndTheReaderGetsItOnce() throws Exception {
-        p.server().scheduler(PathScheduler.redundant());
+        p.server().scheduler(PathSchedulers.redundant());
         long[] sent = transferAndMeasure();
         assertThat(sent[0]).isGreaterThan(SIZE);
         assertThat(sent[1]).isGreaterThan(SIZE);
+    }
+
+    @Test
+    void aCustomSchedulerReturningSomethingElseThanACandidateDoesNotBreakSending() throws Exception {
+        SchedulablePath stranger = new SchedulablePath() {
+            @Override
+            public long pathId() {
+                return 99;
+            }
+
+            @Override
+            public long smoothedRttNanos() {
+                return 0;
+            }
+
+            @Override
+            public long minRttNanos() {
+                return 0;
+            }
+
+            @Override
+            public long bytesInFlight() {
+                return 0;
+            }
+
+            @Override
+            public boolean hasCapacity() {
+                return true;
+            }
+
+            @Override
+            public int weight() {
+                return 1;
+            }
+        };
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        p.server().scheduler((candidates, bytes) -> {
+            calls.incrementAndGet();
+            return stranger;
+        });
+        long[] sent = transferAndMeasure();
+        assertThat(calls.get()).as("the scheduler was asked").isPositive();
+        assertThat(sent[0]).as("the first candidate carried it all %s", java.util.Arrays.toString(sent)).isGreaterThan(SIZE);
     }
 
     @Test
@@ -82,7 +125,7 @@ class SchedulerTest {
         });
         long[] pinned = transferAndMeasure();
         assertThat(pinned[1]).isLessThan(SIZE / 50);
-        p.server().scheduler(PathScheduler.roundRobin());
+        p.server().scheduler(PathSchedulers.roundRobin());
         long[] spread = transferAndMeasure();
         assertThat(spread[1]).isGreaterThan(SIZE / 5);
         assertThat(spread[0]).isGreaterThan(SIZE / 5);

@@ -10,6 +10,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Profile;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 import java.io.OutputStream;
@@ -35,10 +36,10 @@ class ClientRole implements ApplicationRunner {
     private final DemoProperties props;
     private final ObjectProvider<SecondaryKiller> killer;
     private final DemoResult result;
-    private final org.springframework.core.env.Environment env;
+    private final Environment env;
 
     ClientRole(KwikClientSession session, DemoProperties props, ObjectProvider<SecondaryKiller> killer, DemoResult result,
-               org.springframework.core.env.Environment env) {
+               Environment env) {
         this.env = env;
         this.session = session;
         this.props = props;

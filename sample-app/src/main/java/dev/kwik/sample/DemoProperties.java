@@ -4,6 +4,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** The file-transfer demo's settings ({@code demo.*}); the KWIK ones are {@code kwik.*}. */
 @ConfigurationProperties("demo")
@@ -30,13 +31,13 @@ public class DemoProperties {
     private boolean exit;
 
     /** Wait this long before asking for the file (lets a scraper see the meters at zero first). */
-    private java.time.Duration startDelay = java.time.Duration.ZERO;
+    private Duration startDelay = Duration.ZERO;
 
-    public java.time.Duration getStartDelay() {
+    public Duration getStartDelay() {
         return startDelay;
     }
 
-    public void setStartDelay(java.time.Duration startDelay) {
+    public void setStartDelay(Duration startDelay) {
         this.startDelay = startDelay;
     }
 

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -73,7 +74,7 @@ class PrimaryRole implements KwikSessionHandler {
 
             PathInfo secondary = addSecondary(session);
             AtomicLong resent = new AtomicLong();
-            java.util.concurrent.atomic.AtomicBoolean acknowledged = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean acknowledged = new AtomicBoolean();
             CompletableFuture<Void> helper = CompletableFuture.completedFuture(null);
             if (secondary != null) {
                 session.sendRaw(secondary.pathId(), DemoMessages.encode("SEND", "stream", s.id(), "base", base,
@@ -121,7 +122,7 @@ class PrimaryRole implements KwikSessionHandler {
     /** Waits for the secondary's report; writes its chunks here if it refused, its missing ranges if it was lost. */
     private void followSecondary(KwikServerSession session, KwikStream s, FileSource src, long base,
                                  CompletableFuture<List<MissingRange>> lost, AtomicLong resent,
-                                 java.util.concurrent.atomic.AtomicBoolean acknowledged) {
+                                 AtomicBoolean acknowledged) {
         while (session.isOpen() && !acknowledged.get()) {
             if (lost.isDone()) {
                 List<MissingRange> missing = lost.join();

@@ -1,6 +1,7 @@
 package dev.kwik.bench.micro;
 
 import dev.kwik.PathScheduler;
+import dev.kwik.PathSchedulers;
 import dev.kwik.SchedulablePath;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
@@ -23,7 +24,7 @@ public class SchedulerBench {
 
     @Setup
     public void setUp() {
-        s = PathScheduler.named(scheduler);
+        s = PathSchedulers.named(scheduler);
         for (int i = 0; i < paths; i++) {
             candidates.add(new Candidate(i, 1_000_000L * (i + 1), 64_000L * (paths - i), 1 + i));
         }

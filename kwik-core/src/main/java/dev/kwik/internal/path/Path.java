@@ -1,7 +1,10 @@
 package dev.kwik.internal.path;
 
 import dev.kwik.ErrorCode;
+import dev.kwik.PathInfo;
 import dev.kwik.PathState;
+import dev.kwik.Role;
+import dev.kwik.SchedulablePath;
 import dev.kwik.internal.wire.FrameDecoder;
 import dev.kwik.internal.wire.FrameVisitor;
 import dev.kwik.internal.wire.Frames;
@@ -10,15 +13,25 @@ import dev.kwik.internal.wire.HelloOk;
 import dev.kwik.internal.wire.VarInt;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
-import io.netty.util.internal.PlatformDependent;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.PlatformDependent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -32,7 +45,7 @@ import java.util.function.Consumer;
  * here, everything else goes to the {@link PathOwner} (handshake, then session). ACKs for what arrived go
  * out at the end of each read batch.
  */
-public final class Path implements dev.kwik.SchedulablePath, PathConnection.StatsSink {
+public final class Path implements SchedulablePath, PathConnection.StatsSink {
     private static final Logger log = LoggerFactory.getLogger(Path.class);
     /** Stream id meaning "the control channel". */
     public static final long CONTROL = -1;
@@ -46,14 +59,14 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     static final long MIN_IN_FLIGHT = 64L << 10;
 
     private volatile long id;
-    private volatile dev.kwik.Role serverRole = dev.kwik.Role.PRIMARY;
+    private volatile Role serverRole = Role.PRIMARY;
     private volatile int weight = 1;
     /** Client side: which server this path leads to (HELLO_OK's server key, as hex); equal for every path to it. */
     private volatile String serverKey = "";
     /** Which writer this path's data counts against on the receiving side (client: 0 primary, 1.. secondaries). */
     private volatile int source;
     private volatile boolean backup;
-    private final java.util.concurrent.atomic.AtomicLong queuedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private volatile long unackedBytes;
     private final PathConnection conn;
     private final FrameDecoder decoder = new FrameDecoder();
@@ -68,11 +81,11 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     private final long createdAtNanos = System.nanoTime();
     private final RttEstimator rtt = new RttEstimator();
     private final Liveness liveness = new Liveness(System::nanoTime, rtt);
-    private final java.util.List<java.util.concurrent.CompletableFuture<Void>> drainWaiters = new java.util.ArrayList<>();
+    private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
     private static final int MAX_EARLY_PACKETS = 1024;
     /** Bytes of data-channel packets a client holds while HELLO_OK is still on its way (a server can only overtake it by a flight or two). */
     private static final int MAX_EARLY_BYTES = 4 << 20;
-    private java.util.ArrayDeque<ByteBuf> earlyData;
+    private ArrayDeque<ByteBuf> earlyData;
     private long earlyBytes;
     private volatile PathOwner owner;
     private long nextPn;
@@ -98,7 +111,7 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     private boolean batchEndQueued;
     private final Runnable batchEnd = this::endOfReadBatch;
     /** Runs tasks at the end of the read batch in progress (for the session: reader wake-ups). Event loop. */
-    private final java.util.concurrent.Executor afterReadBatch;
+    private final Executor afterReadBatch;
 
     // Counters, written on the event loop only, read by anyone.
     private volatile long bytesSent;
@@ -133,11 +146,11 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     }
 
     /** The role of the server at the far end (client side) or of this server (server side). */
-    public dev.kwik.Role serverRole() {
+    public Role serverRole() {
         return serverRole;
     }
 
-    public void serverRole(dev.kwik.Role role) {
+    public void serverRole(Role role) {
         this.serverRole = role;
     }
 
@@ -152,7 +165,7 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     }
 
     public void serverKey(byte[] key) {
-        this.serverKey = io.netty.buffer.ByteBufUtil.hexDump(key);
+        this.serverKey = ByteBufUtil.hexDump(key);
     }
 
     public int source() {
@@ -249,7 +262,7 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 conn.eventLoop().execute(drainTask);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // The event loop is gone (client or server closed): nothing will be sent; free what waits,
                 // and let the next caller find the flag clear so that it frees its packet too.
                 Outbound left;
@@ -278,7 +291,7 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
             if (isFinished()) {
                 // Raced with the path's end: let the owner place it on another path.
                 if (o.retransmittable) {
-                    owner.onOrphanedFrames(this, java.util.List.of(o.packet));
+                    owner.onOrphanedFrames(this, List.of(o.packet));
                 } else {
                     o.packet.release();
                 }
@@ -334,7 +347,7 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
      * can overtake its HELLO_OK on another QUIC stream); {@link #activate} replays them. Client side only.
      */
     public void bufferEarlyData() {
-        earlyData = new java.util.ArrayDeque<>();
+        earlyData = new ArrayDeque<>();
     }
 
     /** One packet body (packet number and frames) from a data or control channel; released by the caller. */
@@ -384,7 +397,7 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     }
 
     /** Runs tasks at the end of the read batch in progress (see {@link PathConnection#afterReadBatch}). Event loop. */
-    public java.util.concurrent.Executor afterReadBatch() {
+    public Executor afterReadBatch() {
         return afterReadBatch;
     }
 
@@ -472,7 +485,7 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     private void later(Runnable task) {
         try {
             conn.eventLoop().execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             log.debug("path={} event=close-after-shutdown", id);
         }
     }
@@ -518,7 +531,7 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
             earlyData.forEach(ByteBuf::release);
             earlyData.clear();
         }
-        java.util.List<ByteBuf> orphans = new java.util.ArrayList<>();
+        List<ByteBuf> orphans = new ArrayList<>();
         sent.drainTo(orphans::add);
         unackedBytes = 0;
         Outbound o;
@@ -642,7 +655,7 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
         state = PathState.DEGRADED;
         log.debug("path={} state=DEGRADED silent={}ms", id, silentMillis);
         owner.onStateChanged(this, PathState.ACTIVE);
-        java.util.List<ByteBuf> copies = new java.util.ArrayList<>();
+        List<ByteBuf> copies = new ArrayList<>();
         sent.copyData(copies::add);
         if (!copies.isEmpty()) {
             owner.onSuspectFrames(this, copies);
@@ -683,15 +696,15 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     }
 
     private void completeDrainWaiters() {
-        for (java.util.concurrent.CompletableFuture<Void> f : drainWaiters) {
+        for (CompletableFuture<Void> f : drainWaiters) {
             f.complete(null);
         }
         drainWaiters.clear();
     }
 
     /** Completes once every packet queued so far was sent and acknowledged, or the path closed. Any thread. */
-    public java.util.concurrent.CompletableFuture<Void> whenDrained() {
-        java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+    public CompletableFuture<Void> whenDrained() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
         try {
             conn.eventLoop().execute(() -> {
                 if (isFinished() || isDrained()) {
@@ -700,7 +713,7 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
                     drainWaiters.add(f);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             f.complete(null);
         }
         return f;
@@ -716,13 +729,17 @@ public final class Path implements dev.kwik.SchedulablePath, PathConnection.Stat
     // ------------------------------------------------------------------ observation (any thread)
 
     /** An immutable view of this path for the public API, as seen from this end. */
-    public dev.kwik.PathInfo snapshot(InetSocketAddress remote, dev.kwik.Role role, boolean isDefault) {
+    public PathInfo snapshot(InetSocketAddress remote, Role role, boolean isDefault) {
         long closed = closedAtMillis;
-        return new dev.kwik.PathInfo(id, remote, role, isDefault, state,
-                java.time.Instant.ofEpochMilli(createdAtMillis), java.time.Instant.ofEpochMilli(lastActiveAtMillis()),
-                closed == 0 ? null : java.time.Instant.ofEpochMilli(closed), closeReason,
-                java.time.Duration.ofNanos(rtt.smoothedNanos()), bytesSent, bytesReceived, packetsSent, packetsReceived,
-                packetsLost, packetsRetransmitted, congestionWindow, weight, backup);
+        return PathInfo.builder(id, remote, role, state, Instant.ofEpochMilli(createdAtMillis))
+                .isDefault(isDefault)
+                .lastActiveAt(Instant.ofEpochMilli(lastActiveAtMillis()))
+                .closed(closed == 0 ? null : Instant.ofEpochMilli(closed), closeReason)
+                .smoothedRtt(Duration.ofNanos(rtt.smoothedNanos()))
+                .traffic(bytesSent, bytesReceived, packetsSent, packetsReceived)
+                .quic(packetsLost, packetsRetransmitted, congestionWindow)
+                .preferences(weight, backup)
+                .build();
     }
 
     public PathState state() {

@@ -1,12 +1,15 @@
 package dev.kwik.internal.path;
 
 import dev.kwik.ErrorCode;
+import dev.kwik.PathState;
 import dev.kwik.internal.wire.FrameType;
 import dev.kwik.internal.wire.FrameVisitor;
 import dev.kwik.internal.wire.Hello;
 import dev.kwik.internal.wire.HelloOk;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
+
+import java.util.List;
 
 /**
  * Whoever handles the frames of a path: first a handshake, then the session. The path's decoder calls it directly
@@ -21,19 +24,19 @@ public abstract class PathOwner implements FrameVisitor<Path> {
      * Frames the path had queued or sent without acknowledgement when it ended (each buffer's readable bytes
      * are whole frames). The owner re-sends them on another path or releases them. Event loop of the path.
      */
-    public void onOrphanedFrames(Path path, java.util.List<ByteBuf> frames) {
+    public void onOrphanedFrames(Path path, List<ByteBuf> frames) {
         frames.forEach(ByteBuf::release);
     }
 
     /** The path went ACTIVE → DEGRADED or back (not its end: see {@link #onPathClosed}). Event loop. */
-    public void onStateChanged(Path path, dev.kwik.PathState previous) {
+    public void onStateChanged(Path path, PathState previous) {
     }
 
     /**
      * Copies of the STREAM frames a DEGRADED path sent without acknowledgement; the path keeps its own. The
      * owner sends them on another path or releases them. Event loop of the path.
      */
-    public void onSuspectFrames(Path path, java.util.List<ByteBuf> frames) {
+    public void onSuspectFrames(Path path, List<ByteBuf> frames) {
         frames.forEach(ByteBuf::release);
     }
 

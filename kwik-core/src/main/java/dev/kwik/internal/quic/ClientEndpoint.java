@@ -6,12 +6,14 @@ import dev.kwik.KwikTimeoutException;
 import dev.kwik.internal.path.Path;
 import dev.kwik.internal.path.PathOwner;
 import dev.kwik.internal.session.ClientHandshake;
+import dev.kwik.internal.session.ClientSession;
 import dev.kwik.internal.session.JoinHandshake;
 import dev.kwik.internal.session.PathJoiner;
-import dev.kwik.internal.session.ClientSession;
 import dev.kwik.internal.session.TransportConfig;
+import dev.kwik.internal.wire.Frames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
@@ -19,17 +21,18 @@ import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 
-import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 
 /**
  * Dials paths: one UDP socket and one QUIC connection per path, then HELLO on the control stream. Owns the
@@ -100,7 +103,7 @@ public final class ClientEndpoint implements PathJoiner {
      */
     private void openPath(InetSocketAddress remote, String target, PathOwner handshake, CompletableFuture<?> result,
                           Consumer<Path> start) {
-        io.netty.channel.ChannelHandler codec = QuicCodecs.configure(new QuicClientCodecBuilder(), config)
+        ChannelHandler codec = QuicCodecs.configure(new QuicClientCodecBuilder(), config)
                 .sslEngineProvider(q -> ssl.newEngine(q.alloc(), remote.getHostString(), remote.getPort()))
                 .build();
         QuicCodecs.udp(group, codec).bind(0).addListener((ChannelFuture bf) -> {
@@ -115,7 +118,7 @@ public final class ClientEndpoint implements PathJoiner {
                     closeLater(udp);
                 }
             });
-            java.util.concurrent.Future<?> timeout = udp.eventLoop().schedule(() -> {
+            Future<?> timeout = udp.eventLoop().schedule(() -> {
                 result.completeExceptionally(new KwikTimeoutException(ErrorCode.CONNECT_TIMEOUT, "no KWIK handshake with "
                         + target + " within " + config.connectTimeout().toMillis() + " ms; is a KWIK server listening there?"));
             }, config.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -168,7 +171,7 @@ public final class ClientEndpoint implements PathJoiner {
     }
 
     private static int maxPacket() {
-        return dev.kwik.internal.wire.Frames.MAX_PACKET_SIZE;
+        return Frames.MAX_PACKET_SIZE;
     }
 
     private static KwikException connectFailure(String target, Throwable cause) {

@@ -18,6 +18,8 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+
 /** The Netty handlers that sit on a path's QUIC connection and streams and feed its {@link Path}. */
 final class PathHandlers {
     private static final Logger log = LoggerFactory.getLogger(PathHandlers.class);
@@ -84,7 +86,7 @@ final class PathHandlers {
      * stream's own read-complete comes once per datagram, which made one ACK packet per datagram. Event loop.
      */
     static final class ReadBatchEnd extends ChannelInboundHandlerAdapter {
-        private final java.util.ArrayList<Runnable> due = new java.util.ArrayList<>();
+        private final ArrayList<Runnable> due = new ArrayList<>();
 
         void add(Runnable task) {
             due.add(task);

@@ -3,6 +3,8 @@ package dev.kwik.internal.quic;
 import dev.kwik.internal.session.TransportConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -19,6 +21,7 @@ import io.netty.handler.codec.quic.QuicChannelBootstrap;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
+import io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.Locale;
@@ -84,7 +87,7 @@ public final class QuicCodecs {
     }
 
     /** Up to {@link #GSO_SEGMENTS} datagrams per send (Netty falls back to one per send where GSO is missing). */
-    private static io.netty.handler.codec.quic.SegmentedDatagramPacketAllocator gso() {
+    private static SegmentedDatagramPacketAllocator gso() {
         return EpollQuicUtils.newSegmentedAllocator(GSO_SEGMENTS);
     }
 
@@ -98,8 +101,8 @@ public final class QuicCodecs {
      * socket act at the end of each read batch, before quiche sends, so what they write then leaves with quiche's
      * own acknowledgements.
      */
-    public static Bootstrap udp(EventLoopGroup group, io.netty.channel.ChannelHandler codec) {
-        return udp(group).handler(new io.netty.channel.ChannelInitializer<Channel>() {
+    public static Bootstrap udp(EventLoopGroup group, ChannelHandler codec) {
+        return udp(group).handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new PathHandlers.ReadBatchEnd(), codec);

@@ -17,6 +17,7 @@ import io.netty.util.AttributeKey;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /** A path's QUIC connection: Netty's {@link QuicChannel} behind the {@link PathConnection} the path uses. */
@@ -137,7 +138,7 @@ final class QuicPathConnection implements PathConnection {
             // quiche drains for 3 x PTO, and PTO grows with a lossy path's RTT variance: a dead path's connection
             // (and its path, session and buffers) could linger for minutes. Give CONNECTION_CLOSE a moment to leave.
             Channel socket = quic.parent();
-            socket.eventLoop().schedule((Runnable) socket::close, DRAIN_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            socket.eventLoop().schedule((Runnable) socket::close, DRAIN_GRACE_MS, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -12,7 +12,9 @@ import dev.kwik.internal.session.ServerSession;
 import dev.kwik.internal.session.SessionRegistry;
 import dev.kwik.internal.session.TransportConfig;
 import dev.kwik.internal.wire.Frames;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
@@ -30,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -48,15 +51,15 @@ public final class ServerEndpoint implements SessionRegistry {
     private final ServerContext context;
     private final ReplayCache replays = new ReplayCache(100_000);
     private final AcceptQueue<ServerSession> accepts = new AcceptQueue<>();
-    private final List<Channel> udps = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Channel> udps = new CopyOnWriteArrayList<>();
     private volatile Channel udp;
     private volatile boolean closing;
 
-    public ServerEndpoint(TransportConfig config, ServerContext context, QuicSslContext ssl, KwikAuthenticator authenticator,
+    public ServerEndpoint(TransportConfig config, ServerContext context, ServerCredentials credentials, KwikAuthenticator authenticator,
                           int maxSessions, int threads) {
         this.config = config;
         this.context = context;
-        this.ssl = ssl;
+        this.ssl = credentials.context();
         this.authenticator = authenticator;
         this.maxSessions = maxSessions;
         this.group = QuicCodecs.group(threads, "kwik-server");
@@ -85,7 +88,7 @@ public final class ServerEndpoint implements SessionRegistry {
     }
 
     private InetSocketAddress bindOne(InetSocketAddress bind) {
-        io.netty.channel.ChannelHandler codec = QuicCodecs.server(config)
+        ChannelHandler codec = QuicCodecs.server(config)
                 .sslContext(ssl)
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
                 .handler(new ChannelInitializer<QuicChannel>() {
@@ -151,7 +154,7 @@ public final class ServerEndpoint implements SessionRegistry {
 
     @Override
     public ServerSession find(byte[] sessionId) {
-        return byId.get(io.netty.buffer.ByteBufUtil.hexDump(sessionId));
+        return byId.get(ByteBufUtil.hexDump(sessionId));
     }
 
     @Override

@@ -5,9 +5,18 @@ import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 
-import javax.net.ssl.TrustManagerFactory;
 import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.TrustManagerFactory;
 
 /** TLS 1.3 contexts for KWIK paths (ALPN {@value #ALPN}). */
 public final class Tls {
@@ -22,7 +31,7 @@ public final class Tls {
     }
 
     /** Server context from a private key and its certificate chain, leaf first. */
-    public static QuicSslContext server(java.security.PrivateKey key, java.security.cert.X509Certificate[] chain) {
+    public static QuicSslContext server(PrivateKey key, X509Certificate[] chain) {
         return QuicSslContextBuilder.forServer(key, null, chain).applicationProtocols(ALPN).build();
     }
 
@@ -31,17 +40,17 @@ public final class Tls {
      *
      * @throws IllegalArgumentException if the file is missing or holds no certificate
      */
-    public static java.util.List<java.security.cert.X509Certificate> readCertificates(File pem) {
-        try (java.io.InputStream in = new java.io.FileInputStream(pem)) {
-            java.util.List<java.security.cert.X509Certificate> certs = new java.util.ArrayList<>();
-            for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                certs.add((java.security.cert.X509Certificate) c);
+    public static List<X509Certificate> readCertificates(File pem) {
+        try (InputStream in = new FileInputStream(pem)) {
+            List<X509Certificate> certs = new ArrayList<>();
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                certs.add((X509Certificate) c);
             }
             if (certs.isEmpty()) {
                 throw new IllegalArgumentException("no certificate in " + pem);
             }
             return certs;
-        } catch (java.io.IOException | CertificateException e) {
+        } catch (IOException | CertificateException e) {
             throw new IllegalArgumentException("cannot read the certificates in " + pem + ": " + e.getMessage(), e);
         }
     }
@@ -62,14 +71,14 @@ public final class Tls {
      * @param tmf      trust manager factory, or null
      * @param trustAll accept any certificate and host name (development only)
      */
-    public static QuicSslContext client(java.util.List<java.security.cert.X509Certificate> trusted, TrustManagerFactory tmf,
+    public static QuicSslContext client(List<X509Certificate> trusted, TrustManagerFactory tmf,
                                         boolean trustAll) {
         QuicSslContextBuilder b = QuicSslContextBuilder.forClient().applicationProtocols(ALPN);
         if (trustAll) {
             b.trustManager(InsecureTrustManagerFactory.INSTANCE);
         } else {
             if (!trusted.isEmpty()) {
-                b.trustManager(trusted.toArray(new java.security.cert.X509Certificate[0]));
+                b.trustManager(trusted.toArray(new X509Certificate[0]));
             } else if (tmf != null) {
                 b.trustManager(tmf);
             }

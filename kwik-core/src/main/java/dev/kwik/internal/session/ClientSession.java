@@ -2,11 +2,13 @@ package dev.kwik.internal.session;
 
 import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
+import dev.kwik.PathInfo;
 import dev.kwik.PathState;
 import dev.kwik.Role;
 import dev.kwik.internal.path.Path;
-
+import dev.kwik.internal.stream.LogicalStream;
 import dev.kwik.internal.stream.StreamIds;
+import dev.kwik.internal.wire.FrameDecoder;
 import dev.kwik.internal.wire.Frames;
 import dev.kwik.internal.wire.TransportParams;
 import dev.kwik.internal.wire.WireException;
@@ -15,8 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The client's session: a facade over its paths. Nothing about paths or the control plane is public; the
@@ -36,11 +44,11 @@ public final class ClientSession extends SessionCore {
      * Streams each secondary server has written into: what to report when its last path is lost. Servers are told
      * apart by HELLO_OK's server key, not by address: a secondary bound on two addresses is one server.
      */
-    private final java.util.Map<String, java.util.Set<Long>> writtenBySecondary = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Set<Long>> writtenBySecondary = new ConcurrentHashMap<>();
     /** Flow-control source index of each secondary server, by server key (the primary is source 0). */
-    private final java.util.Map<String, Integer> sources = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> sources = new ConcurrentHashMap<>();
     /** Paths being joined at the primary's request, by id. */
-    private final java.util.Set<Long> joining = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Long> joining = ConcurrentHashMap.newKeySet();
     /**
      * Paths a session may have open or joining at once, whatever the primary asks: ADD_PATH makes this client
      * resolve a name and dial an address of the server's choosing, so a hostile primary must not make it do so
@@ -55,7 +63,7 @@ public final class ClientSession extends SessionCore {
     }
 
     /** Every path of this session since it began, oldest first, as the client sees them (read-only). */
-    public java.util.List<dev.kwik.PathInfo> pathInfos() {
+    public List<PathInfo> pathInfos() {
         Path d = defaultPath;
         return paths.stream().map(p -> p.snapshot(p.remoteAddress(), p.serverRole(), p == d)).toList();
     }
@@ -73,23 +81,23 @@ public final class ClientSession extends SessionCore {
         return other.serverRole() == Role.SECONDARY && other.serverKey().equals(p.serverKey());
     }
 
-    /** Flow-control credit goes to every server that may write to us: the primary and each secondary. */
+    /** Stream credit and stop-sending go to every server that may write to us: the primary and each secondary. */
     @Override
-    public void sendControlPacket(ByteBuf packet) {
-        java.util.Set<String> secondaries = new java.util.HashSet<>();
+    public void sendToAllWriters(ByteBuf packet) {
+        Set<String> secondaries = new HashSet<>();
         for (Path p : paths) {
             if (p.isAlive() && p.serverRole() == Role.SECONDARY && secondaries.add(p.serverKey())) {
                 p.send(Path.CONTROL, copyOf(packet), true);
             }
         }
-        super.sendControlPacket(packet);
+        sendToPeer(packet);
     }
 
     /** MAX_DATA goes only to the writer it is for: the primary's credit to the primary, each secondary's to it. */
     @Override
     protected void sendMaxData(int source, ByteBuf packet) {
         if (source == 0) {
-            super.sendControlPacket(packet);
+            sendToPeer(packet);
             return;
         }
         for (Path p : paths) {
@@ -129,7 +137,7 @@ public final class ClientSession extends SessionCore {
                     if (e == null) {
                         ByteBuf ok = newPacket(10);
                         Frames.pathAdded(ok, pathId);
-                        super.sendControlPacket(ok);
+                        sendToPeer(ok);
                         return;
                     }
                     Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -142,7 +150,7 @@ public final class ClientSession extends SessionCore {
     private void pathFailed(long pathId, ErrorCode code, String reason) {
         ByteBuf fail = newPacket(64 + 256 * 3);
         Frames.pathFailed(fail, pathId, code.wireValue(), reason.length() > 256 ? reason.substring(0, 256) : reason);
-        super.sendControlPacket(fail);
+        sendToPeer(fail);
     }
 
     /** The new path's HELLO_OK arrived: take it over before its next packet. Its event loop. */
@@ -196,12 +204,9 @@ public final class ClientSession extends SessionCore {
             log.debug("session={} event=raw-dropped from={} to={} reason=no-live-path", idHex, from.id(), targetPathId);
             return;
         }
-        // Same frame, with the source path in place of the target (Frames.raw wants a byte[]; this avoids the copy).
+        // Same frame, with the source path in place of the target.
         ByteBuf fwd = newPacket(24 + data.readableBytes());
-        dev.kwik.internal.wire.VarInt.write(fwd, dev.kwik.internal.wire.FrameType.RAW);
-        dev.kwik.internal.wire.VarInt.write(fwd, from.id());
-        dev.kwik.internal.wire.VarInt.write(fwd, data.readableBytes());
-        fwd.writeBytes(data, data.readerIndex(), data.readableBytes());
+        Frames.raw(fwd, from.id(), data);
         target.send(Path.CONTROL, fwd, true);
     }
 
@@ -213,18 +218,18 @@ public final class ClientSession extends SessionCore {
         long[] ranges = new long[0];
         int n = 0;
         if (path.serverRole() == Role.SECONDARY && paths.stream().noneMatch(o -> o.isAlive() && sameServer(path, o))) {
-            java.util.Set<Long> written = writtenBySecondary.remove(path.serverKey());
+            Set<Long> written = writtenBySecondary.remove(path.serverKey());
             if (written != null) {
-                java.util.List<long[]> all = new java.util.ArrayList<>();
+                List<long[]> all = new ArrayList<>();
                 for (long id : written) {
-                    dev.kwik.internal.stream.LogicalStream s = streams.peek(id);
+                    LogicalStream s = streams.peek(id);
                     if (s != null) {
                         for (long[] g : s.missingRanges()) {
                             all.add(new long[] {id, g[0], g[1]});
                         }
                     }
                 }
-                n = Math.min(all.size(), dev.kwik.internal.wire.FrameDecoder.MAX_MISSING_RANGES);
+                n = Math.min(all.size(), FrameDecoder.MAX_MISSING_RANGES);
                 if (n < all.size()) {
                     log.warn("session={} event=missing-ranges-truncated path={} ranges={} sent={}", idHex, path.id(), all.size(), n);
                 }
@@ -237,7 +242,7 @@ public final class ClientSession extends SessionCore {
         ByteBuf p = newPacket(16 + 30 * n);
         Frames.pathStatus(p, path.id(), path.state() == PathState.DEAD ? PathStateCodes.DEAD : PathStateCodes.CLOSED,
                 code.wireValue(), ranges, n);
-        super.sendControlPacket(p);
+        sendToPeer(p);
     }
 
     // ------------------------------------------------------------------ secondary writers
@@ -253,7 +258,7 @@ public final class ClientSession extends SessionCore {
                 throw new WireException(ErrorCode.STREAM_STATE_ERROR,
                         "secondary wrote into stream " + streamId + ", which this client has not opened");
             }
-            writtenBySecondary.computeIfAbsent(from.serverKey(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(streamId);
+            writtenBySecondary.computeIfAbsent(from.serverKey(), k -> ConcurrentHashMap.newKeySet()).add(streamId);
         }
         super.onStream(from, streamId, offset, fin, messageEnd, data);
     }

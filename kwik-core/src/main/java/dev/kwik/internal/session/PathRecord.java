@@ -59,7 +59,8 @@ final class PathRecord {
         if (local != null) {
             return local.snapshot(address, role, local == defaultPath);
         }
-        return new PathInfo(id, address, role, false, state, Instant.ofEpochMilli(createdAt), null,
-                closedAt == 0 ? null : Instant.ofEpochMilli(closedAt), reason, Duration.ZERO, 0, 0, 0, 0, 0, 0, 0, 1, false);
+        return PathInfo.builder(id, address, role, state, Instant.ofEpochMilli(createdAt))
+                .closed(closedAt == 0 ? null : Instant.ofEpochMilli(closedAt), reason)
+                .build();
     }
 }

@@ -1,5 +1,10 @@
 package dev.kwik.internal.session;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+
 /**
  * What a server's sessions need from their server: identity and cluster secret (for tickets), limits.
  *
@@ -19,10 +24,10 @@ public record ServerContext(String serverId, byte[] clusterSecret, long ticketLi
      */
     public static ServerContext of(String serverId, byte[] clusterSecret, long ticketLifetimeMs, int maxPaths, int maxRawBytes) {
         try {
-            byte[] key = java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(serverId.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 8);
+            byte[] key = Arrays.copyOf(MessageDigest.getInstance("SHA-256")
+                    .digest(serverId.getBytes(StandardCharsets.UTF_8)), 8);
             return new ServerContext(serverId, clusterSecret, ticketLifetimeMs, maxPaths, maxRawBytes, key);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

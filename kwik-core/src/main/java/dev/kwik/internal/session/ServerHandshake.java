@@ -2,20 +2,24 @@ package dev.kwik.internal.session;
 
 import dev.kwik.ErrorCode;
 import dev.kwik.KwikAuthenticator;
+import dev.kwik.PathState;
 import dev.kwik.Role;
 import dev.kwik.internal.path.Path;
 import dev.kwik.internal.path.PathOwner;
-import dev.kwik.internal.wire.Frames;
 import dev.kwik.internal.wire.FrameType;
+import dev.kwik.internal.wire.Frames;
 import dev.kwik.internal.wire.Hello;
 import dev.kwik.internal.wire.HelloOk;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -32,7 +36,7 @@ public final class ServerHandshake extends PathOwner {
     private final KwikAuthenticator authenticator;
     private final Executor workers;
     private final SessionRegistry registry;
-    private java.util.concurrent.Future<?> helloTimeout;
+    private Future<?> helloTimeout;
     private Path path;
     private boolean helloSeen;
 
@@ -97,7 +101,7 @@ public final class ServerHandshake extends PathOwner {
         ServerContext ctx = registry.context();
         long now = System.currentTimeMillis();
         JoinTicket t = JoinTicket.verify(ctx.clusterSecret(), hello.ticket(), now);
-        if (!java.util.Arrays.equals(t.sessionId(), hello.sessionId())) {
+        if (!Arrays.equals(t.sessionId(), hello.sessionId())) {
             throw new WireException(ErrorCode.TICKET_FOREIGN, "the ticket was issued for another session");
         }
         int fresh = registry.useTicket(t);
@@ -112,7 +116,7 @@ public final class ServerHandshake extends PathOwner {
         Role role;
         if (t.issuer().equals(ctx.serverId())) {
             if (existing == null) {
-                throw new WireException(ErrorCode.TICKET_FOREIGN, "this server holds no session " + io.netty.buffer.ByteBufUtil.hexDump(t.sessionId()));
+                throw new WireException(ErrorCode.TICKET_FOREIGN, "this server holds no session " + ByteBufUtil.hexDump(t.sessionId()));
             }
             role = existing.role();
             refusal = existing.joinLocal(path, t.pathId());
@@ -148,7 +152,7 @@ public final class ServerHandshake extends PathOwner {
     }
 
     private void decided(Hello hello, String refusal) {
-        if (path.state() == dev.kwik.PathState.CLOSED) {
+        if (path.state() == PathState.CLOSED) {
             return;
         }
         if (refusal != null) {

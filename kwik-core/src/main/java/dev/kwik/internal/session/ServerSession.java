@@ -5,13 +5,13 @@ import dev.kwik.KwikException;
 import dev.kwik.KwikServerSession;
 import dev.kwik.KwikStream;
 import dev.kwik.KwikTimeoutException;
+import dev.kwik.MissingRange;
 import dev.kwik.PathInfo;
 import dev.kwik.PathListener;
 import dev.kwik.PathState;
 import dev.kwik.RawMessage;
 import dev.kwik.Role;
 import dev.kwik.internal.path.Path;
-
 import dev.kwik.internal.wire.Frames;
 import dev.kwik.internal.wire.TransportParams;
 import dev.kwik.internal.wire.WireException;
@@ -21,14 +21,19 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /** A session as a server holds it: streams, plus the view and management of the session's paths. */
 public final class ServerSession extends SessionCore implements KwikServerSession {
@@ -44,7 +49,12 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<PathInfo>> removals = new ConcurrentHashMap<>();
     private final AtomicLong nextPathId = new AtomicLong(1);
-    private final ArrayBlockingQueue<Object> raws = new ArrayBlockingQueue<>(RAW_QUEUE);
+    /** RAW messages for receiveRaw(), then the session's end (left in place for every later reader). */
+    private final ArrayBlockingQueue<RawEntry> raws = new ArrayBlockingQueue<>(RAW_QUEUE);
+
+    /** A RAW message, or (message null) the end of the session with its cause. */
+    private record RawEntry(RawMessage message, KwikException end) {
+    }
     private final List<PathListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean rawOverflowLogged;
 
@@ -153,7 +163,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
 
     @Override
     public CompletableFuture<PathInfo> addPath(InetSocketAddress address) {
-        java.util.Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(address, "address");
         if (role != Role.PRIMARY) {
             return CompletableFuture.failedFuture(new KwikException(ErrorCode.NOT_PRIMARY,
                     "only the session's primary server can add paths; this server is a secondary"));
@@ -172,9 +182,9 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         pending.put(id, new Pending(id, address, f));
         ByteBuf p = newPacket(64 + ticket.length + address.getHostString().length() * 3);
         Frames.addPath(p, id, address.getHostString(), address.getPort(), ticket);
-        sendControlPacket(p);
+        sendToPeer(p);
         long timeout = 2 * config.connectTimeout().toMillis();
-        java.util.concurrent.Future<?> expiry = defaultPath.connection().eventLoop().schedule(() -> {
+        Future<?> expiry = defaultPath.connection().eventLoop().schedule(() -> {
             Pending left = pending.remove(id);
             if (left != null) {
                 left.future.completeExceptionally(new KwikTimeoutException(ErrorCode.CONNECT_TIMEOUT,
@@ -230,11 +240,11 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
                     fire(l -> l.pathRemoved(this, info));
                     removal.complete(info);
                 } else {
-                    List<dev.kwik.MissingRange> missing = new java.util.ArrayList<>(ranges.length / 3);
+                    List<MissingRange> missing = new ArrayList<>(ranges.length / 3);
                     for (int i = 0; i < ranges.length; i += 3) {
-                        missing.add(new dev.kwik.MissingRange(ranges[i], ranges[i + 1], ranges[i + 2]));
+                        missing.add(new MissingRange(ranges[i], ranges[i + 1], ranges[i + 2]));
                     }
-                    List<dev.kwik.MissingRange> view = java.util.Collections.unmodifiableList(missing);
+                    List<MissingRange> view = Collections.unmodifiableList(missing);
                     fire(l -> l.pathLost(this, info, view));
                 }
             }
@@ -273,7 +283,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         drained.orTimeout(config.linger().toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, e) -> {
             ByteBuf p = newPacket(10);
             Frames.removePath(p, pathId);
-            sendControlPacket(p);
+            sendToPeer(p);
         });
         return f;
     }
@@ -300,7 +310,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
 
     @Override
     public void sendRaw(long pathId, byte[] data) {
-        java.util.Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(data, "data");
         if (data.length > ctx.maxRawBytes()) {
             throw new KwikException(ErrorCode.PACKET_TOO_LARGE, "raw message of " + data.length
                     + " bytes exceeds the limit of " + ctx.maxRawBytes());
@@ -317,7 +327,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         }
         ByteBuf p = newPacket(24 + data.length);
         Frames.raw(p, pathId, data, 0, data.length);
-        sendControlPacket(p);
+        sendToPeer(p);
     }
 
     @Override
@@ -333,7 +343,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         }
         byte[] b = new byte[data.readableBytes()];
         data.readBytes(b);
-        if (!raws.offer(new RawMessage(sourcePathId, b))) {
+        if (!raws.offer(new RawEntry(new RawMessage(sourcePathId, b), null))) {
             if (!rawOverflowLogged) {
                 rawOverflowLogged = true;
                 log.warn("session={} event=raw-overflow queued={} note=receiveRaw() is not keeping up; messages are dropped", idHex, RAW_QUEUE);
@@ -355,13 +365,13 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         checkMayBlock("receiveRaw");
         try {
             for (;;) {
-                Object o = nanos < 0 ? raws.poll(100, TimeUnit.MILLISECONDS) : raws.poll(nanos, TimeUnit.NANOSECONDS);
-                if (o instanceof RawMessage m) {
-                    return m;
+                RawEntry entry = nanos < 0 ? raws.poll(100, TimeUnit.MILLISECONDS) : raws.poll(nanos, TimeUnit.NANOSECONDS);
+                if (entry != null && entry.message() != null) {
+                    return entry.message();
                 }
-                if (o instanceof KwikException e) {
-                    raws.offer(e);
-                    throw e;
+                if (entry != null) {
+                    raws.offer(entry);
+                    throw entry.end();
                 }
                 if (!isOpen()) {
                     throw closedException();
@@ -385,7 +395,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
                 r.report(PathState.CLOSED, "session closed: " + cause.code());
             }
         }
-        raws.offer(cause);
+        raws.offer(new RawEntry(null, cause));
         pending.values().forEach(pd -> pd.future.completeExceptionally(cause));
         pending.clear();
     }
@@ -446,10 +456,10 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
 
     @Override
     public void addPathListener(PathListener listener) {
-        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    private void fire(java.util.function.Consumer<PathListener> event) {
+    private void fire(Consumer<PathListener> event) {
         for (PathListener l : listeners) {
             try {
                 event.accept(l);

@@ -5,9 +5,13 @@ import dev.kwik.KwikException;
 import dev.kwik.KwikSession;
 import dev.kwik.KwikSessionClosedException;
 import dev.kwik.KwikStream;
+import dev.kwik.PathScheduler;
+import dev.kwik.PathState;
 import dev.kwik.internal.EventLoops;
 import dev.kwik.internal.path.Path;
 import dev.kwik.internal.path.PathOwner;
+import dev.kwik.internal.sched.PathPicker;
+import dev.kwik.internal.stream.HeldPieces;
 import dev.kwik.internal.stream.LogicalStream;
 import dev.kwik.internal.stream.SessionFlowControl;
 import dev.kwik.internal.stream.StreamHost;
@@ -21,12 +25,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * What client and server sessions share: streams and flow control over the session's paths, frame handling
@@ -42,9 +51,10 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
     protected final StreamTable streams;
     protected final SessionFlowControl flow;
     protected final List<Path> paths = new CopyOnWriteArrayList<>();
-    private final dev.kwik.internal.stream.HeldPieces heldPieces;
+    private final HeldPieces heldPieces;
     protected volatile Path defaultPath;
-    protected volatile dev.kwik.PathScheduler scheduler;
+    protected volatile PathScheduler scheduler;
+    private final PathPicker picker;
     private volatile KwikException closedCause;
     private final CompletableFuture<KwikException> terminated = new CompletableFuture<>();
 
@@ -53,11 +63,12 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
         this.sessionId = sessionId.clone();
         this.idHex = ByteBufUtil.hexDump(sessionId);
         this.config = config;
-        this.heldPieces = dev.kwik.internal.stream.HeldPieces.forWindow(config.sessionWindow());
+        this.heldPieces = HeldPieces.forWindow(config.sessionWindow());
         this.flow = new SessionFlowControl(config.sessionWindow(), peer.maxData());
         this.streams = new StreamTable(clientSide, this, config.maxConcurrentStreams());
         this.streams.peerLimits(peer.maxStreamsBidi(), peer.maxStreamsUni(), peer.maxStreamData());
         this.scheduler = config.scheduler();
+        this.picker = new PathPicker(idHex);
         this.defaultPath = first;
         attach(first);
     }
@@ -76,7 +87,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
      * Drops the oldest ended entries beyond {@link #PATH_HISTORY}, so that a long session whose paths come and
      * go keeps bounded memory.
      */
-    static <T> void trimHistory(List<T> entries, java.util.function.Predicate<T> ended) {
+    static <T> void trimHistory(List<T> entries, Predicate<T> ended) {
         long excess = entries.stream().filter(ended).count() - PATH_HISTORY;
         for (T e : entries) {
             if (excess <= 0) {
@@ -90,11 +101,11 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
     }
 
     /** Switches the scheduler on the live session; takes effect with the next packet. */
-    public void scheduler(dev.kwik.PathScheduler scheduler) {
-        this.scheduler = java.util.Objects.requireNonNull(scheduler, "scheduler");
+    public void scheduler(PathScheduler scheduler) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
 
-    public dev.kwik.PathScheduler scheduler() {
+    public PathScheduler scheduler() {
         return scheduler;
     }
 
@@ -114,56 +125,9 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
         return false;
     }
 
-    /**
-     * Picks a path for a packet among live data paths accepted by {@code filter}: ACTIVE non-backup paths below
-     * the hard in-flight cap ({@link Path#belowHardCap}), else any ACTIVE non-backup path, else ACTIVE backup
-     * paths, else DEGRADED ones (silent for a while, maybe dying); the scheduler chooses within the first of
-     * these groups that is not empty. Null when none is alive.
-     */
-    protected Path pick(java.util.function.Predicate<Path> filter, int bytes) {
-        // Per packet: with one eligible path (the common case) decide without allocating; with more, one list.
-        Path only = null;
-        int eligible = 0;
-        for (Path p : paths) {
-            if (p.isAlive() && filter.test(p)) {
-                eligible++;
-                only = p;
-            }
-        }
-        if (eligible <= 1) {
-            return only;
-        }
-        List<Path> candidates = new java.util.ArrayList<>(eligible);
-        int best = Integer.MAX_VALUE;
-        for (Path p : paths) {
-            if (!p.isAlive() || !filter.test(p)) {
-                continue;
-            }
-            int t = tier(p);
-            if (t < best) {
-                candidates.clear();
-                best = t;
-            }
-            if (t == best) {
-                candidates.add(p);
-            }
-        }
-        if (candidates.size() <= 1) {
-            // One left, or none because the paths changed state between the passes: take what there is.
-            return candidates.isEmpty() ? only : candidates.get(0);
-        }
-        return (Path) scheduler.select(candidates, bytes);
-    }
-
-    /** Preference order of a live path for {@link #pick}: lower is better. */
-    private static int tier(Path p) {
-        if (!p.isActive()) {
-            return 3;
-        }
-        if (p.isBackup()) {
-            return 2;
-        }
-        return p.belowHardCap() ? 0 : 1;
+    /** A path for a packet among live data paths accepted by {@code filter} (see {@link PathPicker}); null if none. */
+    protected Path pick(Predicate<Path> filter, int bytes) {
+        return picker.pick(paths, filter, scheduler, bytes);
     }
 
     /** What this side grants the peer at the handshake. */
@@ -228,17 +192,17 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
         String r = reason == null ? "" : reason;
         terminate(new KwikSessionClosedException(ErrorCode.SESSION_CLOSED, false, code,
                 "session " + idHex + " was closed by this side" + describe(code, r)));
-        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        List<Future<?>> sent = new ArrayList<>();
         for (Path p : paths) {
             try {
                 sent.add(p.connection().eventLoop().submit(() -> p.sendCloseAndClose(ErrorCode.NO_ERROR, code, r, false)));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 log.debug("session={} event=close-after-shutdown", idHex);
             }
         }
         if (!EventLoops.onEventLoop()) {
             // Wait until CLOSE is handed to QUIC, so that a caller closing its socket next does not swallow it.
-            for (java.util.concurrent.Future<?> f : sent) {
+            for (Future<?> f : sent) {
                 try {
                     f.get(1, TimeUnit.SECONDS);
                 } catch (Exception e) {
@@ -320,8 +284,11 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
         p.send(streamId, packet, true);
     }
 
-    @Override
-    public void sendControlPacket(ByteBuf packet) {
+    /**
+     * Sends control frames to the peer this session was made with, on the default path (another live one if it is
+     * silent or gone): from a client, the primary server; from a server, the client. Never to a secondary.
+     */
+    public final void sendToPeer(ByteBuf packet) {
         Path p = defaultPath;
         if (p == null || !p.isActive()) {
             // The default path is silent or gone: another one if there is (pick itself ranks DEGRADED paths last).
@@ -335,6 +302,15 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
             return;
         }
         p.send(Path.CONTROL, packet, true);
+    }
+
+    /**
+     * Sends frames every writer of this session's streams must see (MAX_STREAM_DATA, STOP_SENDING, MAX_STREAMS):
+     * the peer here; a client adds its secondaries.
+     */
+    @Override
+    public void sendToAllWriters(ByteBuf packet) {
+        sendToPeer(packet);
     }
 
     /** A new packet holding the same frames (for a second path: each path numbers its own packets). */
@@ -406,15 +382,15 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
      * death (the silent path's own STREAM data is re-sent by the path itself). Event loop of that path.
      */
     @Override
-    public void onStateChanged(Path path, dev.kwik.PathState previous) {
-        if (path.state() == dev.kwik.PathState.DEGRADED && isOpen()) {
+    public void onStateChanged(Path path, PathState previous) {
+        if (path.state() == PathState.DEGRADED && isOpen()) {
             long[] credit = flow.advertised();
             for (int source = 0; source < credit.length; source++) {
                 ByteBuf p = newPacket(10);
                 Frames.maxData(p, credit[source]);
                 sendMaxData(source, p);
             }
-            for (dev.kwik.internal.stream.LogicalStream s : streams.snapshot()) {
+            for (LogicalStream s : streams.snapshot()) {
                 s.announceCredit();
             }
         }
@@ -422,7 +398,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
     }
 
     /** Hook: a live path went ACTIVE → DEGRADED or back. Event loop of that path. */
-    protected void onPathStateChanged(Path path, dev.kwik.PathState previous) {
+    protected void onPathStateChanged(Path path, PathState previous) {
     }
 
     /** Hook: a path ended and the session may still live. */
@@ -435,9 +411,13 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
     }
 
     @Override
-    public void onConsumed(int source, long bytes) {
-        long max = flow.onConsumed(source, bytes);
-        if (max > 0 && isOpen()) {
+    public SessionFlowControl sessionFlow() {
+        return flow;
+    }
+
+    @Override
+    public void maxDataDue(int source, long max) {
+        if (isOpen()) {
             ByteBuf p = newPacket(10);
             Frames.maxData(p, max);
             sendMaxData(source, p);
@@ -446,7 +426,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
 
     /** Sends a MAX_DATA packet to the writer {@code source} (a server has one: the client). */
     protected void sendMaxData(int source, ByteBuf packet) {
-        sendControlPacket(packet);
+        sendToPeer(packet);
     }
 
     /** Closes every live path of writer {@code source} with {@code code} (it learns why); the session goes on. */
@@ -471,7 +451,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
         if (grant > 0 && isOpen()) {
             ByteBuf p = newPacket(10);
             Frames.maxStreams(p, stream.isBidirectional(), grant);
-            sendControlPacket(p);
+            sendToAllWriters(p);
         }
     }
 
@@ -496,7 +476,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
     }
 
     @Override
-    public dev.kwik.internal.stream.HeldPieces heldPieces() {
+    public HeldPieces heldPieces() {
         return heldPieces;
     }
 
@@ -519,7 +499,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
     public void onStream(Path from, long streamId, long offset, boolean fin, boolean messageEnd, ByteBuf data) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
-            flow.onReceived(from.source(), s.onStreamFrame(offset, data, fin, messageEnd, from.source(), from.afterReadBatch()));
+            s.onStreamFrame(offset, data, fin, messageEnd, from.source(), from.afterReadBatch());
         } else {
             streams.checkRetired(streamId, offset + data.readableBytes(), fin);
         }
@@ -529,7 +509,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
     public void onResetStream(Path from, long streamId, long code, long finalSize) throws WireException {
         LogicalStream s = streams.forFrame(streamId);
         if (s != null) {
-            flow.onReceived(from.source(), s.onReset(code, finalSize, from.source()));
+            s.onReset(code, finalSize, from.source());
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.kwik.internal.session;
 
+import dev.kwik.PathScheduler;
+
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Transport settings shared by clients and servers, validated by the public builders.
@@ -21,10 +24,10 @@ import java.time.Duration;
 public record TransportConfig(long streamWindow, long sessionWindow, long maxConcurrentStreams, int streamsPerChannel,
                               int maxFramePayload, int maxPacketSize, Duration heartbeatInterval, Duration linger,
                               Duration idleTimeout, Duration connectTimeout, Duration deadAfter,
-                              java.util.function.Supplier<dev.kwik.PathScheduler> schedulerFactory) {
+                              Supplier<PathScheduler> schedulerFactory) {
     public static final long VERSION = 1;
 
-    public dev.kwik.PathScheduler scheduler() {
+    public PathScheduler scheduler() {
         return schedulerFactory.get();
     }
 }

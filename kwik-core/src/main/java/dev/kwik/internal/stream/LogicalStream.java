@@ -5,6 +5,7 @@ import dev.kwik.KwikException;
 import dev.kwik.KwikStream;
 import dev.kwik.KwikStreamException;
 import dev.kwik.internal.wire.Frames;
+import dev.kwik.internal.wire.VarInt;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
 
@@ -12,6 +13,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -61,11 +65,8 @@ public final class LogicalStream implements KwikStream {
     private long finalSizeSeen = -1;
     /** Why reads fail in state FAILED. */
     private KwikException recvFailure;
-    /** Offset up to which this stream's bytes count as consumed (read, or dropped with a reset or stop). */
-    private long consumedMark;
-    /** Per source (a server writing here; one on a server): highest end offset it wrote, and how much of that was reported consumed. */
-    private long[] sourceHighest = new long[1];
-    private long[] sourceReleased = new long[1];
+    /** Session credit per writer for this stream's bytes. */
+    private final WriterCredit credit;
 
     private KwikException closedCause;
     private boolean retired;
@@ -94,6 +95,7 @@ public final class LogicalStream implements KwikStream {
         this.peerMaxStreamData = peerMaxStreamData;
         this.advertisedMax = host.streamWindow();
         this.buffer = new ReceiveBuffer(host.heldPieces());
+        this.credit = new WriterCredit(host.sessionFlow(), host::maxDataDue);
     }
 
     @Override
@@ -124,7 +126,7 @@ public final class LogicalStream implements KwikStream {
     }
 
     private int read(byte[] b, int off, int len, long timeoutNanos) {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         host.checkMayBlock("read");
         if (len == 0) {
             return 0;
@@ -275,7 +277,7 @@ public final class LogicalStream implements KwikStream {
             }
             ByteBuf p = host.newPacket(24);
             Frames.maxStreamData(p, id, advertisedMax);
-            host.sendControlPacket(p);
+            host.sendToAllWriters(p);
         } finally {
             lock.unlock();
         }
@@ -292,7 +294,7 @@ public final class LogicalStream implements KwikStream {
             advertisedMax = buffer.readOffset() + host.streamWindow();
             ByteBuf p = host.newPacket(24);
             Frames.maxStreamData(p, id, advertisedMax);
-            host.sendControlPacket(p);
+            host.sendToAllWriters(p);
         }
         reportConsumed(buffer.readOffset());
         if (buffer.isFinished()) {
@@ -310,33 +312,7 @@ public final class LogicalStream implements KwikStream {
     }
 
     private void reportConsumed(long mark) {
-        consumedMark = Math.max(consumedMark, mark);
-        settleSources();
-    }
-
-    /** Records that {@code source} wrote up to {@code end}; returns how far its highest offset grew. */
-    private long noteSource(int source, long end) {
-        if (source >= sourceHighest.length) {
-            sourceHighest = java.util.Arrays.copyOf(sourceHighest, source + 1);
-            sourceReleased = java.util.Arrays.copyOf(sourceReleased, source + 1);
-        }
-        long grew = Math.max(0, end - sourceHighest[source]);
-        sourceHighest[source] += grew;
-        return grew;
-    }
-
-    /**
-     * Returns session credit to each source for its bytes below the consumed mark: a source's released bytes are
-     * min(consumed mark, its highest offset), so credit follows whoever wrote what the reader passed.
-     */
-    private void settleSources() {
-        for (int s = 0; s < sourceHighest.length; s++) {
-            long r = Math.min(consumedMark, sourceHighest[s]);
-            if (r > sourceReleased[s]) {
-                host.onConsumed(s, r - sourceReleased[s]);
-                sourceReleased[s] = r;
-            }
-        }
+        credit.consumedUpTo(mark);
     }
 
     private void finishReceive() {
@@ -355,7 +331,7 @@ public final class LogicalStream implements KwikStream {
 
     @Override
     public void write(long offset, byte[] b, int off, int len) {
-        if (offset < 0 || offset > dev.kwik.internal.wire.VarInt.MAX - len) {
+        if (offset < 0 || offset > VarInt.MAX - len) {
             throw new IllegalArgumentException("offset must be in [0, 2^62 - len): " + offset);
         }
         writeMessage(offset, b, off, len);
@@ -367,7 +343,7 @@ public final class LogicalStream implements KwikStream {
      * for each other: one blocked on credit at a high offset cannot stop another from filling a gap below.
      */
     private void writeMessage(long at, byte[] b, int off, int len) {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         host.checkMayBlock("write");
         long base;
         writeLock.lock();
@@ -461,7 +437,7 @@ public final class LogicalStream implements KwikStream {
 
     @Override
     public void writePosition(long offset) {
-        if (offset < 0 || offset > dev.kwik.internal.wire.VarInt.MAX) {
+        if (offset < 0 || offset > VarInt.MAX) {
             throw new IllegalArgumentException("offset must be in [0, 2^62): " + offset);
         }
         writeLock.lock();
@@ -479,7 +455,7 @@ public final class LogicalStream implements KwikStream {
 
     @Override
     public void close(long finalSize) {
-        if (finalSize < 0 || finalSize > dev.kwik.internal.wire.VarInt.MAX) {
+        if (finalSize < 0 || finalSize > VarInt.MAX) {
             throw new IllegalArgumentException("final size must be in [0, 2^62): " + finalSize);
         }
         closeAt(finalSize);
@@ -564,7 +540,7 @@ public final class LogicalStream implements KwikStream {
             reportConsumed(buffer.highestOffset());
             ByteBuf p = host.newPacket(24);
             Frames.stopSending(p, id, code);
-            host.sendControlPacket(p);
+            host.sendToAllWriters(p);
             readable.signalAll();
         } finally {
             lock.unlock();
@@ -572,7 +548,7 @@ public final class LogicalStream implements KwikStream {
     }
 
     private static void checkCode(long code) {
-        if (code < 0 || code > dev.kwik.internal.wire.VarInt.MAX) {
+        if (code < 0 || code > VarInt.MAX) {
             throw new IllegalArgumentException("application code must be in [0, 2^62): " + code);
         }
     }
@@ -583,14 +559,12 @@ public final class LogicalStream implements KwikStream {
      * A STREAM frame for this stream. Readers are not woken here but once per read batch: the wake-up goes to
      * {@code afterBatch} (the receiving path's event loop, which runs it after the I/O it is processing), once
      * per stream until it has run. Waking the reader per frame was 14% of the receiving loop with 1 KiB messages
-     * (an unpark each, and the reader then contending for this lock with the next frame).
-     *
-     * @return growth of the highest received offset, for session flow control
+     * (an unpark each, and the reader then contending for this lock with the next frame). The writer's growth
+     * counts against its session credit here ({@link WriterCredit}).
      */
-    public long onStreamFrame(long offset, ByteBuf data, boolean fin, boolean messageEnd, int source,
-                              java.util.concurrent.Executor afterBatch) throws WireException {
+    public void onStreamFrame(long offset, ByteBuf data, boolean fin, boolean messageEnd, int source,
+                              Executor afterBatch) throws WireException {
         int[] violators = NO_SOURCES;
-        long grew;
         lock.lock();
         try {
             if (recvState == RecvState.NONE) {
@@ -614,14 +588,18 @@ public final class LogicalStream implements KwikStream {
                     finalSizeSeen = end;
                 }
                 buffer.extend(end);
-                grew = data.isReadable() ? noteSource(source, end) : 0;
+                if (data.isReadable()) {
+                    credit.written(source, end);
+                }
                 reportConsumed(buffer.highestOffset());
-                return grew;
+                return;
             }
             buffer.insert(offset, data, fin, messageEnd);
             // A frame without data (a bare FIN) buffers nothing: it counts against stream credit, not session credit.
-            grew = data.isReadable() ? noteSource(source, end) : 0;
-            settleSources();
+            if (data.isReadable()) {
+                credit.written(source, end);
+            }
+            credit.settle();
             if (!wakeQueued && (buffer.readableNow() > 0 || buffer.isFinished())) {
                 wakeQueued = true;
                 afterBatch.execute(wakeReaders);
@@ -630,7 +608,6 @@ public final class LogicalStream implements KwikStream {
             lock.unlock();
             reportViolators(violators);
         }
-        return grew;
     }
 
     /** The final size once known (FIN or RESET_STREAM), else -1. Any thread. */
@@ -661,20 +638,16 @@ public final class LogicalStream implements KwikStream {
      * (state FAILED), and the session still goes on. Lock held.
      */
     private int[] refuseOthersPast(long finalSize, int setter) throws WireException {
-        if (setter < sourceHighest.length && sourceHighest[setter] > finalSize) {
+        if (credit.highest(setter) > finalSize) {
             throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "final size " + finalSize + " of stream " + id
-                    + " below data already received up to " + sourceHighest[setter]);
+                    + " below data already received up to " + credit.highest(setter));
         }
         int[] violators = NO_SOURCES;
-        for (int s = 0; s < sourceHighest.length; s++) {
-            if (s != setter && sourceHighest[s] > finalSize) {
-                violators = java.util.Arrays.copyOf(violators, violators.length + 1);
+        for (int s = 0; s < credit.sources(); s++) {
+            if (s != setter && credit.highest(s) > finalSize) {
+                violators = Arrays.copyOf(violators, violators.length + 1);
                 violators[violators.length - 1] = s;
-                long kept = Math.max(finalSize, sourceReleased[s]);
-                if (sourceHighest[s] > kept) {
-                    host.onConsumed(s, sourceHighest[s] - kept);
-                }
-                sourceHighest[s] = kept;
+                credit.dropPast(s, finalSize);
             }
         }
         if (violators.length == 0) {
@@ -713,10 +686,9 @@ public final class LogicalStream implements KwikStream {
         }
     }
 
-    /** RESET_STREAM from {@code source}; returns growth of its highest offset for session flow control. */
-    public long onReset(long code, long finalSize, int source) throws WireException {
+    /** RESET_STREAM from {@code source}; its final size counts against the writer's session credit. */
+    public void onReset(long code, long finalSize, int source) throws WireException {
         int[] violators = NO_SOURCES;
-        long grew;
         lock.lock();
         try {
             if (recvState == RecvState.NONE) {
@@ -735,7 +707,7 @@ public final class LogicalStream implements KwikStream {
             }
             finalSizeSeen = finalSize;
             buffer.extend(finalSize);
-            grew = noteSource(source, finalSize);
+            credit.written(source, finalSize);
             // Bytes never read count as consumed, so the session window is not lost to a reset stream.
             buffer.discard();
             dropPartial();
@@ -750,7 +722,6 @@ public final class LogicalStream implements KwikStream {
             lock.unlock();
             reportViolators(violators);
         }
-        return grew;
     }
 
     /** STOP_SENDING from the peer: fail writers and answer with RESET_STREAM carrying the same code. */
@@ -811,10 +782,10 @@ public final class LogicalStream implements KwikStream {
     }
 
     /** Ranges this stream still lacks (see {@link ReceiveBuffer#gaps()}); empty once it is finished or reset. */
-    public java.util.List<long[]> missingRanges() {
+    public List<long[]> missingRanges() {
         lock.lock();
         try {
-            return recvState == RecvState.OPEN && closedCause == null ? buffer.gaps() : java.util.List.of();
+            return recvState == RecvState.OPEN && closedCause == null ? buffer.gaps() : List.of();
         } finally {
             lock.unlock();
         }

@@ -4,6 +4,8 @@ import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
 import dev.kwik.internal.wire.WireException;
 
+import java.util.Arrays;
+
 /**
  * Session-level credit in both directions, in offsets like QUIC's MAX_DATA: the sum over all streams of the
  * highest offset sent (or received) may not pass the peer's (or our) advertised maximum. On a client, each
@@ -62,9 +64,9 @@ public final class SessionFlowControl {
         if (source >= received.length) {
             int n = Math.max(source + 1, received.length * 2);
             int old = received.length;
-            advertisedMax = java.util.Arrays.copyOf(advertisedMax, n);
-            received = java.util.Arrays.copyOf(received, n);
-            consumed = java.util.Arrays.copyOf(consumed, n);
+            advertisedMax = Arrays.copyOf(advertisedMax, n);
+            received = Arrays.copyOf(received, n);
+            consumed = Arrays.copyOf(consumed, n);
             for (int i = old; i < n; i++) {
                 advertisedMax[i] = window;
             }

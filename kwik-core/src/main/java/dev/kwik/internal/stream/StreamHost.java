@@ -1,5 +1,6 @@
 package dev.kwik.internal.stream;
 
+import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
 import io.netty.buffer.ByteBuf;
 
@@ -11,8 +12,11 @@ public interface StreamHost {
     /** Sends a packet holding frames of stream {@code streamId} (the path's data channel for that stream). */
     void sendStreamPacket(long streamId, ByteBuf packet);
 
-    /** Sends a packet of control frames (flow control, reset, stop-sending) on the control channel. */
-    void sendControlPacket(ByteBuf packet);
+    /**
+     * Sends a packet of control frames about a stream (MAX_STREAM_DATA, STOP_SENDING) on the control channel, to
+     * every server or client that may write into the session's streams.
+     */
+    void sendToAllWriters(ByteBuf packet);
 
     /**
      * Blocks until session credit is available and takes up to {@code wanted} bytes of it (at least one).
@@ -21,15 +25,18 @@ public interface StreamHost {
      */
     long acquireSessionCredit(long wanted);
 
-    /** The application consumed {@code bytes} that {@code source} wrote (read or discarded); the session may widen that source's window. */
-    void onConsumed(int source, long bytes);
+    /** The session's flow control, which each stream's {@link WriterCredit} feeds directly. */
+    SessionFlowControl sessionFlow();
+
+    /** Writer {@code source}'s session credit should rise to {@code max}: send it MAX_DATA. */
+    void maxDataDue(int source, long max);
 
     /**
      * Writer {@code source} (a secondary server, on a client) broke a rule about data it wrote, found after its
      * frames were taken (its bytes past the final size the primary set later): close that writer's paths with
      * {@code code}; the session goes on.
      */
-    void writerViolated(int source, dev.kwik.ErrorCode code, String reason);
+    void writerViolated(int source, ErrorCode code, String reason);
 
     /** Both directions of the stream are finished: forget it and return its slot to the peer. */
     void streamDone(LogicalStream stream);

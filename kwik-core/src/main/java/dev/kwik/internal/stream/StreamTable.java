@@ -2,12 +2,15 @@ package dev.kwik.internal.stream;
 
 import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
+import dev.kwik.internal.wire.VarInt;
 import dev.kwik.internal.wire.WireException;
 import io.netty.util.collection.LongObjectHashMap;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -40,9 +43,9 @@ public final class StreamTable {
      * Final sizes of the most recently forgotten streams, so that data past them is still an error (RFC 9000
      * §4.5); bounded, older ones are forgotten for good and late frames for them ignored.
      */
-    private final java.util.LinkedHashMap<Long, Long> retiredFinalSizes = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    private final LinkedHashMap<Long, Long> retiredFinalSizes = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<Long, Long> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
             return size() > RETIRED_FINAL_SIZES;
         }
     };
@@ -83,7 +86,7 @@ public final class StreamTable {
 
     /** A send-only writer into the peer's stream {@code id} (secondary servers). */
     public LogicalStream attach(long id) {
-        if (id < 0 || id > dev.kwik.internal.wire.VarInt.MAX) {
+        if (id < 0 || id > VarInt.MAX) {
             throw new IllegalArgumentException("stream id out of range: " + id);
         }
         lock.lock();
@@ -300,7 +303,7 @@ public final class StreamTable {
             all = new ArrayList<>(streams.values());
             all.addAll(acceptQueue);
             streams.clear();
-            if (cause.code() != dev.kwik.ErrorCode.SESSION_CLOSED) {
+            if (cause.code() != ErrorCode.SESSION_CLOSED) {
                 acceptQueue.clear();
             }
             acceptable.signalAll();

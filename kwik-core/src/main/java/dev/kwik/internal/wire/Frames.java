@@ -2,6 +2,7 @@ package dev.kwik.internal.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 
 import java.nio.charset.StandardCharsets;
 
@@ -27,7 +28,7 @@ public final class Frames {
      * path writes when it numbers the packet; frames are written from the reader index.
      */
     public static ByteBuf newPacket(int frameBytes) {
-        ByteBuf p = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(HEADER_ROOM + frameBytes);
+        ByteBuf p = PooledByteBufAllocator.DEFAULT.directBuffer(HEADER_ROOM + frameBytes);
         p.writerIndex(HEADER_ROOM).readerIndex(HEADER_ROOM);
         return p;
     }
@@ -170,6 +171,14 @@ public final class Frames {
         VarInt.write(buf, pathId);
         VarInt.write(buf, len);
         buf.writeBytes(data, off, len);
+    }
+
+    /** RAW with the readable bytes of {@code data} (left unread): the client relaying a server's RAW to another. */
+    public static void raw(ByteBuf buf, long pathId, ByteBuf data) {
+        VarInt.write(buf, FrameType.RAW);
+        VarInt.write(buf, pathId);
+        VarInt.write(buf, data.readableBytes());
+        buf.writeBytes(data, data.readerIndex(), data.readableBytes());
     }
 
     /** CLOSE: KWIK error code (NO_ERROR for an orderly close), the application's code, reason. */

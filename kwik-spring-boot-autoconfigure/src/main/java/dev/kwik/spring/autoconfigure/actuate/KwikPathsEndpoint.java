@@ -1,5 +1,6 @@
 package dev.kwik.spring.autoconfigure.actuate;
 
+import dev.kwik.ErrorCode;
 import dev.kwik.KwikClient;
 import dev.kwik.KwikException;
 import dev.kwik.KwikServer;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -137,7 +139,7 @@ public class KwikPathsEndpoint {
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof KwikException k) {
-                return error(k.code() == dev.kwik.ErrorCode.PATH_NOT_FOUND ? 404 : 409, k.code().name(), k.getMessage());
+                return error(k.code() == ErrorCode.PATH_NOT_FOUND ? 404 : 409, k.code().name(), k.getMessage());
             }
             return error(500, "INTERNAL_ERROR", String.valueOf(c));
         } catch (InterruptedException e) {
@@ -166,7 +168,7 @@ public class KwikPathsEndpoint {
     }
 
     private static String lower(Enum<?> e) {
-        return e == null ? null : e.name().toLowerCase(java.util.Locale.ROOT);
+        return e == null ? null : e.name().toLowerCase(Locale.ROOT);
     }
 
     private static WebEndpointResponse<OperationResponseBody> ok(OperationResponseBody body) {
