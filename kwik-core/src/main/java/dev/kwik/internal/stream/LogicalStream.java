@@ -565,6 +565,7 @@ public final class LogicalStream implements KwikStream {
     public void onStreamFrame(long offset, ByteBuf data, boolean fin, boolean messageEnd, int source,
                               Executor afterBatch) throws WireException {
         int[] violators = NO_SOURCES;
+        long grew = 0;
         lock.lock();
         try {
             if (recvState == RecvState.NONE) {
@@ -589,25 +590,27 @@ public final class LogicalStream implements KwikStream {
                 }
                 buffer.extend(end);
                 if (data.isReadable()) {
-                    credit.written(source, end);
+                    grew = credit.written(source, end);
                 }
                 reportConsumed(buffer.highestOffset());
-                return;
-            }
-            buffer.insert(offset, data, fin, messageEnd);
-            // A frame without data (a bare FIN) buffers nothing: it counts against stream credit, not session credit.
-            if (data.isReadable()) {
-                credit.written(source, end);
-            }
-            credit.settle();
-            if (!wakeQueued && (buffer.readableNow() > 0 || buffer.isFinished())) {
-                wakeQueued = true;
-                afterBatch.execute(wakeReaders);
+            } else {
+                buffer.insert(offset, data, fin, messageEnd);
+                // A frame without data (a bare FIN) buffers nothing: it counts against stream credit, not session credit.
+                if (data.isReadable()) {
+                    grew = credit.written(source, end);
+                }
+                credit.settle();
+                if (!wakeQueued && (buffer.readableNow() > 0 || buffer.isFinished())) {
+                    wakeQueued = true;
+                    afterBatch.execute(wakeReaders);
+                }
             }
         } finally {
             lock.unlock();
             reportViolators(violators);
         }
+        // Outside the stream lock, which the reader wants back at once (session flow control has its own).
+        credit.charge(source, grew);
     }
 
     /** The final size once known (FIN or RESET_STREAM), else -1. Any thread. */
@@ -689,6 +692,7 @@ public final class LogicalStream implements KwikStream {
     /** RESET_STREAM from {@code source}; its final size counts against the writer's session credit. */
     public void onReset(long code, long finalSize, int source) throws WireException {
         int[] violators = NO_SOURCES;
+        long grew;
         lock.lock();
         try {
             if (recvState == RecvState.NONE) {
@@ -707,7 +711,7 @@ public final class LogicalStream implements KwikStream {
             }
             finalSizeSeen = finalSize;
             buffer.extend(finalSize);
-            credit.written(source, finalSize);
+            grew = credit.written(source, finalSize);
             // Bytes never read count as consumed, so the session window is not lost to a reset stream.
             buffer.discard();
             dropPartial();
@@ -722,6 +726,7 @@ public final class LogicalStream implements KwikStream {
             lock.unlock();
             reportViolators(violators);
         }
+        credit.charge(source, grew);
     }
 
     /** STOP_SENDING from the peer: fail writers and answer with RESET_STREAM carrying the same code. */

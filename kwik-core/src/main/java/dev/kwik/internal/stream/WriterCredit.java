@@ -7,12 +7,12 @@ import java.util.Arrays;
 /**
  * One stream's share of session flow control, kept per writer ("source": 0 is the peer the session was made with,
  * 1.. a client's secondaries, which write into the same streams at offsets they are told). For each writer: the
- * highest offset it wrote here (its growth counts against its session credit at once, in
+ * highest offset it wrote here (its growth counts against its session credit, in
  * {@link SessionFlowControl#onReceived}) and how much of that the reader has passed. Credit goes back to whoever
  * wrote what the reader passed: a writer's released bytes are min(consumed mark, its highest offset). When a
  * writer's credit should rise, the stream's host is told to send it MAX_DATA.
  *
- * <p>Guarded by the owning stream's lock.
+ * <p>Guarded by the owning stream's lock, except {@link #charge}.
  */
 final class WriterCredit {
     /** Where a due MAX_DATA goes (the session sends it to that writer). */
@@ -33,18 +33,27 @@ final class WriterCredit {
     }
 
     /**
-     * {@code source} wrote up to {@code end}; its growth counts against its session credit.
-     *
-     * @throws WireException FLOW_CONTROL_ERROR past the session credit given to that writer
+     * {@code source} wrote up to {@code end}: returns how far its highest offset here grew, which the stream then
+     * {@link #charge}s (after releasing its lock).
      */
-    void written(int source, long end) throws WireException {
+    long written(int source, long end) {
         if (source >= highest.length) {
             highest = Arrays.copyOf(highest, source + 1);
             released = Arrays.copyOf(released, source + 1);
         }
         long grew = Math.max(0, end - highest[source]);
+        highest[source] += grew;
+        return grew;
+    }
+
+    /**
+     * Counts {@code grew} bytes against {@code source}'s session credit. Thread-safe (session flow control has its
+     * own lock), so the stream calls it after releasing its lock, which the reader wants back at once.
+     *
+     * @throws WireException FLOW_CONTROL_ERROR past the session credit given to that writer
+     */
+    void charge(int source, long grew) throws WireException {
         if (grew > 0) {
-            highest[source] += grew;
             flow.onReceived(source, grew);
         }
     }
