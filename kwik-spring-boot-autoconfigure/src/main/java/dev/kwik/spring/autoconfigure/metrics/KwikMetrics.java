@@ -41,7 +41,8 @@ import java.util.function.ToDoubleFunction;
  *   largest smoothed RTT), {@code kwik.path.cwnd} (bytes, summed), {@code kwik.path.state} (number of paths in
  *   each state, tag {@code state}) - all tagged {@code side} (client|server), {@code role} (primary|secondary:
  *   on a client the role of the server at the path's end, on a server its own role in the session) and
- *   {@code peer} (the path's remote host:port);</li>
+ *   {@code peer} (on a client the server's host:port; on a server always {@code client}: a client's address
+ *   and ephemeral port would make new series per connection, so every tag here is bounded);</li>
  *   <li>{@code kwik.sessions.active} (tag {@code side}), {@code kwik.paths.active} (tags {@code side}, {@code role});</li>
  *   <li>{@code kwik.path.events} (tags {@code side}, {@code role}, {@code event}: added|dead|removed).</li>
  * </ul>
@@ -153,7 +154,7 @@ public final class KwikMetrics implements AutoCloseable {
                 List<Observed> paths = new ArrayList<>();
                 for (PathInfo p : s.allPaths()) {
                     if (p.role() == s.role()) {
-                        paths.add(new Observed(tags("server", s.role(), p.remoteAddress()), p, s.role()));
+                        paths.add(new Observed(serverTags(s.role()), p, s.role()));
                     }
                 }
                 seen.put("server/" + s.id(), paths);
@@ -171,7 +172,7 @@ public final class KwikMetrics implements AutoCloseable {
                 clientCount++;
                 List<Observed> paths = new ArrayList<>();
                 for (PathInfo p : infos) {
-                    paths.add(new Observed(tags("client", p.role(), p.remoteAddress()), p, p.role()));
+                    paths.add(new Observed(clientTags(p.role(), p.remoteAddress()), p, p.role()));
                 }
                 seen.put("client/" + s.id(), paths);
             }
@@ -252,8 +253,17 @@ public final class KwikMetrics implements AutoCloseable {
         }
     }
 
-    private static Tags tags(String side, Role role, InetSocketAddress peer) {
-        return Tags.of("side", side, "role", lower(role), "peer", peer.getHostString() + ":" + peer.getPort());
+    /** A client's path: the server it leads to (as many values as servers the client talks to). */
+    private static Tags clientTags(Role role, InetSocketAddress server) {
+        return Tags.of("side", "client", "role", lower(role), "peer", server.getHostString() + ":" + server.getPort());
+    }
+
+    /**
+     * A server's path: never the client's address, whose ephemeral port would make new series with every
+     * connection; all clients add up under {@code peer="client"} (the key stays, so both sides share one shape).
+     */
+    private static Tags serverTags(Role role) {
+        return Tags.of("side", "server", "role", lower(role), "peer", "client");
     }
 
     private static String lower(Role role) {

@@ -82,7 +82,7 @@ class KwikMetricsAutoConfigurationTests {
             assertThat(client.functionCounter().count()).isGreaterThan(100_000);
             Search server1 = registry.find("kwik.path.bytes.received").tags("side", "server", "role", "primary");
             assertThat(server1.functionCounter().count()).isGreaterThan(100_000);
-            assertThat(server1.functionCounter().getId().getTag("peer")).startsWith("127.0.0.1:");
+            assertThat(server1.functionCounter().getId().getTag("peer")).isEqualTo("client");
             assertThat(registry.find("kwik.path.cwnd").tags("side", "server", "role", "primary").gauge().value()).isPositive();
             assertThat(registry.find("kwik.path.rtt").tags("side", "client", "peer", peer).gauge()).isNotNull();
             assertThat(registry.find("kwik.path.packets.retransmitted").tags("side", "server", "role", "primary").functionCounter()).isNotNull();
@@ -103,5 +103,40 @@ class KwikMetricsAutoConfigurationTests {
             assertThat(registry.find("kwik.path.events").tags("side", "server", "role", "primary", "event", "removed").counter().count()).isEqualTo(1);
             assertThat(registry.find("kwik.sessions.active").tags("side", "client").gauge().value()).isZero();
         });
+    }
+
+    @Test
+    void theNumberOfSeriesDoesNotGrowWithTheNumberOfClients() {
+        withRegistry.withBean(KwikSessionHandler.class, () -> session -> { }).run(ctx -> {
+            MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+            KwikMetrics metrics = ctx.getBean(KwikMetrics.class);
+            KwikServer server = ctx.getBean(KwikServer.class);
+            String address = "localhost:" + server.localAddress().getPort();
+            dev.kwik.KwikClient client = ctx.getBean(dev.kwik.KwikClient.class);
+            List<KwikSession> sessions = new java.util.ArrayList<>();
+            try {
+                sessions.add(client.dial(address));
+                Awaits.until(() -> server.sessions().size() == 1);
+                metrics.refresh();
+                long one = kwikSeries(registry);
+                java.util.Set<Integer> clientPorts = new java.util.HashSet<>();
+                for (int i = 1; i < 50; i++) {
+                    sessions.add(client.dial(address));
+                }
+                Awaits.until(() -> server.sessions().size() == 50);
+                for (KwikServerSession s : server.sessions()) {
+                    clientPorts.add(s.activePaths().get(0).remoteAddress().getPort());
+                }
+                metrics.refresh();
+                assertThat(clientPorts).as("50 clients, each from its own port").hasSize(50);
+                assertThat(kwikSeries(registry)).as("kwik.* series with 1 client and with 50").isEqualTo(one);
+            } finally {
+                sessions.forEach(KwikSession::close);
+            }
+        });
+    }
+
+    private static long kwikSeries(MeterRegistry registry) {
+        return registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("kwik.")).count();
     }
 }
