@@ -29,10 +29,18 @@ public interface KwikSession extends AutoCloseable {
     /** Opens a unidirectional (send-only) stream without waiting; fails fast at the peer's limit. */
     KwikStream openUniStream();
 
-    /** Waits for the next stream the peer opens. */
+    /**
+     * Waits for the next stream the peer opens. Returns {@code null} once the session ended in order (either side
+     * called {@link #close()}, application code 0) and every stream the peer opened was accepted, so a handler can
+     * loop {@code while ((s = session.acceptStream()) != null)}; after a close with an application code or an error
+     * it throws {@link KwikSessionClosedException} with that code.
+     */
     KwikStream acceptStream();
 
-    /** Waits at most {@code timeout} for the next stream the peer opens ({@link ErrorCode#TIMEOUT}). */
+    /**
+     * Waits at most {@code timeout} for the next stream the peer opens ({@link ErrorCode#TIMEOUT}); {@code null}
+     * after an orderly end, as {@link #acceptStream()}.
+     */
     KwikStream acceptStream(Duration timeout);
 
     /**

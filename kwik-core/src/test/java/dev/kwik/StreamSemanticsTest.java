@@ -211,6 +211,37 @@ class StreamSemanticsTest {
     }
 
     @Test
+    void acceptStreamReturnsNullAfterAnOrderlyCloseOnceEveryStreamWasAccepted() throws Exception {
+        Loopback.Pair p = connect();
+        for (int i = 0; i < 3; i++) {
+            KwikStream s = p.client().openStream();
+            s.write(new byte[] {(byte) i});
+            s.close();
+        }
+        p.client().close(); // lingers until the server acknowledged the three streams
+        Conditions.waitUntil(() -> !p.server().isOpen());
+        // The natural handler loop: every stream the peer opened, then null.
+        int served = 0;
+        KwikStream s;
+        while ((s = p.server().acceptStream(T)) != null) {
+            assertThat(s.readMessage(T)).containsExactly((byte) served);
+            served++;
+        }
+        assertThat(served).isEqualTo(3);
+        assertThat(p.server().acceptStream()).as("and null again").isNull();
+        assertThat(p.client().acceptStream(T)).as("on the closing side too").isNull();
+    }
+
+    @Test
+    void acceptStreamStillThrowsAfterACloseWithAnApplicationCode() throws Exception {
+        Loopback.Pair p = connect();
+        p.client().close(7, "done with code");
+        Conditions.waitUntil(() -> !p.server().isOpen());
+        assertThatThrownBy(() -> p.server().acceptStream(T)).isInstanceOf(KwikSessionClosedException.class)
+                .extracting(e -> ((KwikSessionClosedException) e).applicationCode()).isEqualTo(7L);
+    }
+
+    @Test
     void blockingCallsOnAnEventLoopThrowInsteadOfDeadlocking() throws Exception {
         Loopback.Pair p = connect();
         KwikStream c = p.client().openStream();

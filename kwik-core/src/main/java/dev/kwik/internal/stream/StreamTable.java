@@ -2,6 +2,7 @@ package dev.kwik.internal.stream;
 
 import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
+import dev.kwik.KwikSessionClosedException;
 import dev.kwik.internal.wire.VarInt;
 import dev.kwik.internal.wire.WireException;
 import io.netty.util.collection.LongObjectHashMap;
@@ -235,6 +236,9 @@ public final class StreamTable {
                     return s;
                 }
                 if (closed != null) {
+                    if (endedInOrder(closed)) {
+                        return null;
+                    }
                     throw closed;
                 }
                 Waits.await(acceptable, timeoutNanos, deadline, "accepting a stream");
@@ -242,6 +246,14 @@ public final class StreamTable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * An orderly end: either side's plain {@code close()} (SESSION_CLOSED, application code 0). Accepting then
+     * ends like a read at end of stream, with null; a close with an application code or an error still throws.
+     */
+    private static boolean endedInOrder(KwikException cause) {
+        return cause instanceof KwikSessionClosedException k && k.code() == ErrorCode.SESSION_CLOSED && k.applicationCode() == 0;
     }
 
     /** MAX_STREAMS from the peer. */

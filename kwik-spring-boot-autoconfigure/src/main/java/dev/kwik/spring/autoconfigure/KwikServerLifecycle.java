@@ -1,7 +1,9 @@
 package dev.kwik.spring.autoconfigure;
 
+import dev.kwik.ErrorCode;
 import dev.kwik.KwikServer;
 import dev.kwik.KwikServerSession;
+import dev.kwik.KwikSessionClosedException;
 import dev.kwik.PathInfo;
 import dev.kwik.PathListener;
 import org.slf4j.Logger;
@@ -104,6 +106,16 @@ public class KwikServerLifecycle implements SmartLifecycle {
         for (KwikSessionHandler h : handlers) {
             try {
                 h.handle(session);
+            } catch (KwikSessionClosedException e) {
+                // The session ended under the handler (the client closed it, or lost its paths): not the handler's fault.
+                if (e.code() == ErrorCode.SESSION_CLOSED) {
+                    log.debug("event=session-ended-in-handler session={} handler={} by-peer={} reason={}", session.id(),
+                            h.getClass().getName(), e.closedByPeer(), e.getMessage());
+                } else {
+                    log.info("event=session-ended-in-handler session={} handler={} code={} reason={}", session.id(),
+                            h.getClass().getName(), e.code(), e.getMessage());
+                }
+                return;
             } catch (Exception | Error e) {
                 log.warn("event=handler-failed session={} handler={} error={}", session.id(), h.getClass().getName(),
                         e.toString(), e);

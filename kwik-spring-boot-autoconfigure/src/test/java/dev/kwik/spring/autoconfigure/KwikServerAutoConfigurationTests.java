@@ -9,6 +9,9 @@ import dev.kwik.KwikSession;
 import dev.kwik.KwikStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -28,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@ExtendWith(OutputCaptureExtension.class)
 class KwikServerAutoConfigurationTests {
     private static final Duration T = Duration.ofSeconds(10);
     private static final KwikClient CLIENT = KwikClient.builder().trustCertificate(TestCertificates.certificate()).build();
@@ -161,6 +165,41 @@ class KwikServerAutoConfigurationTests {
             assertThat(ctx.getBean(EchoHandlers.class).order).containsExactly("observer", "echo");
             s.close();
         });
+    }
+
+    @Test
+    void aHandlerLoopEndsCleanlyWhenTheClientClosesAndNothingIsLoggedAsAFailure(CapturedOutput output) {
+        java.util.concurrent.CompletableFuture<Integer> served = new java.util.concurrent.CompletableFuture<>();
+        pemServer.withBean("loop", KwikSessionHandler.class, () -> session -> {
+            int n = 0;
+            KwikStream st;
+            while ((st = session.acceptStream()) != null) {
+                byte[] m;
+                while ((m = st.readMessage()) != null) {
+                    st.write(m);
+                }
+                st.close();
+                n++;
+            }
+            served.complete(n);
+        }).withBean("careless", KwikSessionHandler.class, () -> session -> {
+            // Runs after the loop (handlers run in order): the session has ended, so its call fails with
+            // KwikSessionClosedException, which is the session's end, not the handler's failure.
+            session.openStream().write(new byte[1]);
+        }).run(ctx -> {
+            KwikSession s = CLIENT.dial(address(ctx.getBean(KwikServer.class)));
+            for (int i = 0; i < 3; i++) {
+                KwikStream stream = s.openStream();
+                stream.write(("m" + i).getBytes(StandardCharsets.UTF_8));
+                assertThat(new String(stream.readMessage(T), StandardCharsets.UTF_8)).isEqualTo("m" + i);
+                stream.close();
+                assertThat(stream.readMessage(T)).isNull();
+            }
+            s.close();
+            assertThat(served.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(3);
+            Awaits.until(() -> ctx.getBean(KwikServer.class).sessions().isEmpty());
+        });
+        assertThat(output).doesNotContain("handler-failed").doesNotContain("WARN");
     }
 
     @Test
