@@ -1,5 +1,6 @@
 package dev.kwik.spring.autoconfigure.actuate;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.kwik.ErrorCode;
 import dev.kwik.KwikClient;
 import dev.kwik.KwikException;
@@ -9,6 +10,7 @@ import dev.kwik.KwikSession;
 import dev.kwik.PathInfo;
 import dev.kwik.PathState;
 import dev.kwik.spring.autoconfigure.HostPort;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -94,18 +96,19 @@ public class KwikPathsEndpoint {
     }
 
     @WriteOperation
-    public WebEndpointResponse<OperationResponseBody> addPath(@Selector String sessionId, String address) {
+    public WebEndpointResponse<OperationResponseBody> addPath(@Selector String sessionId, @Nullable String address) {
         KwikServerSession s = serverSession(sessionId);
         if (s == null) {
             return isClientSession(sessionId)
                     ? error(409, "CLIENT_SESSION", "session " + sessionId + " is a client session: its server manages its paths")
                     : error(404, "NOT_FOUND", "no KWIK server session " + sessionId);
         }
+        if (address == null || address.isBlank()) {
+            // Optional for Spring, so that a missing body gets KWIK's {code, message} like every other error.
+            return error(400, "BAD_REQUEST", "the body must be {\"address\":\"host:port\"}");
+        }
         InetSocketAddress target;
         try {
-            if (address == null || address.isBlank()) {
-                throw new IllegalArgumentException("body must be {\"address\":\"host:port\"}");
-            }
             target = HostPort.parse(address, 1).toAddress();
         } catch (IllegalArgumentException e) {
             return error(400, "BAD_ADDRESS", "address " + e.getMessage());
@@ -200,8 +203,10 @@ public class KwikPathsEndpoint {
 
     /**
      * One path. {@code role} is the role of the server at the path's end; {@code rttSeconds} the smoothed RTT
-     * of KWIK's heartbeat; counters are KWIK packet bytes and packets, QUIC losses and retransmissions.
+     * of KWIK's heartbeat; counters are KWIK packet bytes and packets, QUIC losses and retransmissions. Every
+     * field is always present ({@code closedAt} and {@code closeReason} are null while the path lives), as documented.
      */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record PathDescriptor(long id, String address, String role, boolean defaultPath, String state,
                                  double rttSeconds, long bytesSent, long bytesReceived, long packetsSent,
                                  long packetsReceived, long packetsLost, long packetsRetransmitted,
