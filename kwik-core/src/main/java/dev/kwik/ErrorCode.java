@@ -74,7 +74,11 @@ public enum ErrorCode {
     /** Local: only the session's primary server may do this (add or remove paths); this server is a secondary. */
     NOT_PRIMARY(0x4c),
     /** Local: the path is the last one to this server and cannot be removed; add another first. */
-    LAST_PATH(0x4d);
+    LAST_PATH(0x4d),
+    /** Local: the server could not bind its UDP socket because another socket holds that address and port. */
+    ADDRESS_IN_USE(0x4e),
+    /** Local: the server could not bind its UDP socket for another reason (address not local, no permission). */
+    BIND_FAILED(0x4f);
 
     private final int wireValue;
 

@@ -24,6 +24,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,11 +109,23 @@ public final class ServerEndpoint implements SessionRegistry {
         try {
             ch = QuicCodecs.udp(group, codec).bind(bind).sync().channel();
         } catch (Exception e) {
-            throw new KwikException(ErrorCode.INTERNAL_ERROR, "could not bind a KWIK server to " + bind + ": " + e, e);
+            throw bindFailure(bind, e);
         }
         udps.add(ch);
         log.debug("event=listening address={}", ch.localAddress());
         return (InetSocketAddress) ch.localAddress();
+    }
+
+    /** ADDRESS_IN_USE when another socket holds the address (Netty's epoll and NIO say so differently), else BIND_FAILED. */
+    private static KwikException bindFailure(InetSocketAddress bind, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (t instanceof BindException && m.contains("in use") || m.contains("Address already in use")) {
+                return new KwikException(ErrorCode.ADDRESS_IN_USE, "could not bind a KWIK server to UDP " + bind
+                        + ": the address is already in use by another socket", e);
+            }
+        }
+        return new KwikException(ErrorCode.BIND_FAILED, "could not bind a KWIK server to UDP " + bind + ": " + e.getMessage(), e);
     }
 
     /** Every bound address, in bind order. */
