@@ -1,19 +1,27 @@
 package dev.kwik.spring.autoconfigure;
 
 import dev.kwik.KwikClient;
+import dev.kwik.KwikServer;
 import dev.kwik.KwikSession;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * A {@link KwikClient} built from {@code kwik.client.*} and the shared {@code kwik.*} settings, then every
@@ -29,7 +37,7 @@ public final class KwikClientAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     KwikClient kwikClient(KwikProperties properties, ObjectProvider<SslBundles> sslBundles,
-                          ObjectProvider<KwikClientCustomizer> customizers) {
+                          ObjectProvider<KwikClientCustomizer> customizers, ObjectProvider<KwikServer> servers) {
         KwikProperties.Client c = properties.getClient();
         KwikClient.Builder b = KwikClient.builder();
         KwikTransportSettings.apply(properties, b);
@@ -37,14 +45,32 @@ public final class KwikClientAutoConfiguration {
             b.credentials(c.getCredentials().getBytes(StandardCharsets.UTF_8));
         }
         KwikSsl.client(c.getSsl(), sslBundles, b);
+        // The application's own self-signed server (development, tests) is trusted without trust-all.
+        servers.orderedStream().map(KwikServer::selfSignedCertificate).filter(Objects::nonNull).forEach(b::trustCertificate);
         customizers.orderedStream().forEach(cz -> cz.customize(b));
         return b.build();
     }
 
     @Bean
     @ConditionalOnMissingBean(KwikSession.class)
-    @ConditionalOnProperty("kwik.client.address")
-    KwikClientSession kwikSession(KwikClient client, KwikProperties properties) {
-        return new KwikClientSession(client, properties.getClient().getAddress(), properties.getClient().isEager());
+    @Conditional(OnClientAddress.class)
+    KwikClientSession kwikSession(KwikClient client, KwikProperties properties, Environment environment) {
+        return new KwikClientSession(client, properties.getClient().getAddress(), properties.getClient().isEager(),
+                environment);
+    }
+
+    /**
+     * {@code kwik.client.address} is set. Read through the Binder, which leaves a placeholder unresolved, where
+     * {@code @ConditionalOnProperty} would fail on {@code ${local.kwik.server.port}}: known only once the
+     * application's own server has bound, and resolved when the session dials.
+     */
+    static final class OnClientAddress extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            boolean set = !Binder.get(context.getEnvironment()).bind("kwik.client.address", String.class)
+                    .orElse("").isBlank();
+            return set ? ConditionOutcome.match("kwik.client.address is set")
+                    : ConditionOutcome.noMatch("kwik.client.address is not set");
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.kwik.KwikClient;
 import dev.kwik.KwikSession;
 import dev.kwik.KwikStream;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.Environment;
 
 import java.time.Duration;
 
@@ -24,17 +25,28 @@ public class KwikClientSession implements KwikSession, SmartLifecycle {
     private volatile KwikSession current;
     private volatile boolean running;
 
+    private final Environment environment;
+
     public KwikClientSession(KwikClient client, String address, boolean eager) {
+        this(client, address, eager, null);
+    }
+
+    /**
+     * With {@code environment}, placeholders in {@code address} resolve when dialling, not at startup: a client
+     * can dial its own application's server with {@code localhost:${local.kwik.server.port}}, known once it bound.
+     */
+    public KwikClientSession(KwikClient client, String address, boolean eager, Environment environment) {
         this.client = client;
         this.address = address;
         this.eager = eager;
+        this.environment = environment;
     }
 
     /** The session in use, dialling {@link #address()} if there is none or it has ended. */
     public synchronized KwikSession session() {
         KwikSession s = current;
         if (s == null || !s.isOpen()) {
-            s = client.dial(address);
+            s = client.dial(environment == null ? address : environment.resolveRequiredPlaceholders(address));
             current = s;
         }
         return s;

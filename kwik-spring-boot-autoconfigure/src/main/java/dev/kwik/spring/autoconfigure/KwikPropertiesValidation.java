@@ -46,7 +46,8 @@ final class KwikPropertiesValidation {
         }
 
         KwikProperties.Client c = p.getClient();
-        if (c.getAddress() != null) {
+        if (c.getAddress() != null && !c.getAddress().contains("${")) {
+            // A placeholder (localhost:${local.kwik.server.port}) resolves when the session dials.
             hostPort("client.address", "kwik.client.address", c.getAddress(), 1);
         }
         if (c.getCredentials() != null && c.getCredentials().getBytes(StandardCharsets.UTF_8).length > 4096) {

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -55,9 +56,9 @@ public final class KwikServerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     KwikServerLifecycle kwikServerLifecycle(KwikServer server, KwikProperties properties,
-                                            ObjectProvider<KwikSessionHandler> handlers) {
+                                            ObjectProvider<KwikSessionHandler> handlers, ConfigurableEnvironment environment) {
         KwikProperties.Server s = properties.getServer();
         return new KwikServerLifecycle(server, handlers.orderedStream().toList(),
-                properties.getScheduler().getWeights(), s.getHandlerThreads(), s.getHandlerQueueCapacity());
+                properties.getScheduler().getWeights(), s.getHandlerThreads(), s.getHandlerQueueCapacity(), environment);
     }
 }

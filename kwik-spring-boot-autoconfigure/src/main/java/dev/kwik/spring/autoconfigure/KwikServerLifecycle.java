@@ -9,7 +9,12 @@ import dev.kwik.PathListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -41,8 +46,24 @@ public class KwikServerLifecycle implements SmartLifecycle {
     private volatile boolean running;
     private volatile boolean stopped;
 
+    /** Where the bound port is published: {@code local.kwik.server.port}. */
+    public static final String LOCAL_PORT_PROPERTY = "local.kwik.server.port";
+
+    private final ConfigurableEnvironment environment;
+
     public KwikServerLifecycle(KwikServer server, List<KwikSessionHandler> handlers, Map<String, Integer> weights,
                                int threads, int queueCapacity) {
+        this(server, handlers, weights, threads, queueCapacity, null);
+    }
+
+    /**
+     * With {@code environment}: once bound, the server's port is published there as
+     * {@value #LOCAL_PORT_PROPERTY} (as {@code local.server.port} is for a web server), for tests and for a
+     * client of the same application ({@code kwik.client.address=localhost:${local.kwik.server.port}}).
+     */
+    public KwikServerLifecycle(KwikServer server, List<KwikSessionHandler> handlers, Map<String, Integer> weights,
+                               int threads, int queueCapacity, ConfigurableEnvironment environment) {
+        this.environment = environment;
         this.server = server;
         this.handlers = List.copyOf(handlers);
         this.weights = Map.copyOf(weights);
@@ -67,11 +88,26 @@ public class KwikServerLifecycle implements SmartLifecycle {
         if (!server.isListening()) {
             server.start();
         }
+        publishPort();
         running = true;
         log.info("event=kwik-server-started address={} handlers={}", server.localAddresses(), handlers.size());
         if (!handlers.isEmpty()) {
             acceptNext();
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void publishPort() {
+        if (environment == null) {
+            return;
+        }
+        MutablePropertySources sources = environment.getPropertySources();
+        PropertySource<?> source = sources.get("kwik.server.ports");
+        if (source == null) {
+            source = new MapPropertySource("kwik.server.ports", new HashMap<>());
+            sources.addFirst(source);
+        }
+        ((Map<String, Object>) source.getSource()).put(LOCAL_PORT_PROPERTY, server.localAddress().getPort());
     }
 
     private void acceptNext() {

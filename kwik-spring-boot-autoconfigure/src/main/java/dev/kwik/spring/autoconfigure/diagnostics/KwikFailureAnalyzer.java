@@ -1,6 +1,7 @@
 package dev.kwik.spring.autoconfigure.diagnostics;
 
 import dev.kwik.KwikException;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.env.Environment;
@@ -19,9 +20,9 @@ public final class KwikFailureAnalyzer extends AbstractFailureAnalyzer<KwikExcep
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, KwikException cause) {
-        String address = environment.getProperty("kwik.server.address", "127.0.0.1");
-        String port = environment.getProperty("kwik.server.port", "4433");
-        String client = environment.getProperty("kwik.client.address", "(not set)");
+        String address = property("kwik.server.address", "127.0.0.1");
+        String port = property("kwik.server.port", "4433");
+        String client = property("kwik.client.address", "(not set)");
         return switch (cause.code()) {
             case ADDRESS_IN_USE -> new FailureAnalysis("The KWIK server could not start (" + cause.code() + "): UDP "
                     + address + ":" + port + " is already in use by another socket (kwik.server.address=" + address
@@ -43,8 +44,13 @@ public final class KwikFailureAnalyzer extends AbstractFailureAnalyzer<KwikExcep
         };
     }
 
+    /** As written (a placeholder such as ${local.kwik.server.port} may not resolve when startup failed). */
+    private String property(String name, String otherwise) {
+        return Binder.get(environment).bind(name, String.class).orElse(otherwise);
+    }
+
     private FailureAnalysis eager(KwikException cause, String client, String action) {
-        if (!environment.getProperty("kwik.client.eager", Boolean.class, false)) {
+        if (!Boolean.parseBoolean(property("kwik.client.eager", "false"))) {
             return null;
         }
         return new FailureAnalysis("The KWIK client could not dial kwik.client.address=" + client + " at startup "
