@@ -75,6 +75,25 @@ class KwikFailureAnalyzersTests {
     }
 
     @Test
+    void invalidPropertiesAreNamedAsUsersWriteThem(CapturedOutput output) {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(ClientApp.class).web(WebApplicationType.NONE)
+                .properties("kwik.flow-control.stream-window=1B").run()).isNotNull();
+        assertThat(output).contains("KWIK's configuration is invalid:")
+                .contains("Property: kwik.flow-control.stream-window")
+                .contains("Reason: kwik.flow-control.stream-window must be between 1024 and")
+                .doesNotContain("kwik.flowControl.streamWindow");
+    }
+
+    @Test
+    void anUnknownSchedulerPolicyListsTheValuesAsWritten(CapturedOutput output) {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(ClientApp.class).web(WebApplicationType.NONE)
+                .properties("kwik.scheduler.policy=fast").run()).isNotNull();
+        assertThat(output).contains("Failed to bind kwik.scheduler.policy=\"fast\"")
+                .contains("Set kwik.scheduler.policy to one of: min-rtt, round-robin, weighted, redundant.")
+                .doesNotContain("MIN_RTT");
+    }
+
+    @Test
     void aLazyClientsDialFailureIsNotClaimed() {
         MockEnvironment env = new MockEnvironment().withProperty("kwik.client.address", "h:1");
         assertThat(new KwikFailureAnalyzer(env).analyze(new KwikTimeoutException(ErrorCode.CONNECT_TIMEOUT, "x"))).isNull();
