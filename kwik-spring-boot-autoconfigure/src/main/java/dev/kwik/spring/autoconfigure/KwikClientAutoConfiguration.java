@@ -54,9 +54,10 @@ public final class KwikClientAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(KwikSession.class)
     @Conditional(OnClientAddress.class)
-    KwikClientSession kwikSession(KwikClient client, KwikProperties properties, Environment environment) {
+    KwikClientSession kwikSession(KwikClient client, KwikProperties properties, Environment environment,
+                                  ObjectProvider<KwikObserver> observer) {
         return new KwikClientSession(client, properties.getClient().getAddress(), properties.getClient().isEager(),
-                environment);
+                environment, observer.getIfAvailable(() -> KwikObserver.NONE));
     }
 
     /**

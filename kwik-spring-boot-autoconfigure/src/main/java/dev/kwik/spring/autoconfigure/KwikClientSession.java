@@ -1,6 +1,7 @@
 package dev.kwik.spring.autoconfigure;
 
 import dev.kwik.KwikClient;
+import dev.kwik.KwikException;
 import dev.kwik.KwikSession;
 import dev.kwik.KwikStream;
 import org.springframework.context.SmartLifecycle;
@@ -26,6 +27,7 @@ public class KwikClientSession implements KwikSession, SmartLifecycle {
     private volatile boolean running;
 
     private final Environment environment;
+    private final KwikObserver observer;
 
     public KwikClientSession(KwikClient client, String address, boolean eager) {
         this(client, address, eager, null);
@@ -36,17 +38,35 @@ public class KwikClientSession implements KwikSession, SmartLifecycle {
      * can dial its own application's server with {@code localhost:${local.kwik.server.port}}, known once it bound.
      */
     public KwikClientSession(KwikClient client, String address, boolean eager, Environment environment) {
+        this(client, address, eager, environment, KwikObserver.NONE);
+    }
+
+    /** With {@code observer}: each dial is reported (see {@link KwikObserver#dial}). */
+    public KwikClientSession(KwikClient client, String address, boolean eager, Environment environment,
+                             KwikObserver observer) {
         this.client = client;
         this.address = address;
         this.eager = eager;
         this.environment = environment;
+        this.observer = observer;
     }
 
     /** The session in use, dialling {@link #address()} if there is none or it has ended. */
     public synchronized KwikSession session() {
         KwikSession s = current;
         if (s == null || !s.isOpen()) {
-            s = client.dial(environment == null ? address : environment.resolveRequiredPlaceholders(address));
+            String target = environment == null ? address : environment.resolveRequiredPlaceholders(address);
+            KwikObserver.Scope dial = observer.dial(target);
+            try {
+                s = client.dial(target);
+            } catch (KwikException e) {
+                dial.stop(e.code().name(), e);
+                throw e;
+            } catch (RuntimeException e) {
+                dial.stop("failed", e);
+                throw e;
+            }
+            dial.stop("ok", null);
             current = s;
         }
         return s;

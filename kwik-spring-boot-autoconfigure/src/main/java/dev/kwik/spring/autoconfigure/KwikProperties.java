@@ -32,6 +32,7 @@ public class KwikProperties implements Validator {
     private final FlowControl flowControl = new FlowControl();
 
     private final Metrics metrics = new Metrics();
+    private final Observation observation = new Observation();
 
     /**
      * How long a path may stay silent at the QUIC level before QUIC closes it. Heartbeats keep live paths
@@ -65,6 +66,10 @@ public class KwikProperties implements Validator {
 
     public Metrics getMetrics() {
         return metrics;
+    }
+
+    public Observation getObservation() {
+        return observation;
     }
 
     public Duration getIdleTimeout() {
@@ -568,5 +573,22 @@ public class KwikProperties implements Validator {
     @Override
     public void validate(Object target, Errors errors) {
         new KwikPropertiesValidation((KwikProperties) target, errors).run();
+    }
+
+    public static class Observation {
+
+        /**
+         * Whether to report accepted sessions, handler runs and dials as Micrometer observations (traces, timers)
+         * when the application has an ObservationRegistry.
+         */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 }

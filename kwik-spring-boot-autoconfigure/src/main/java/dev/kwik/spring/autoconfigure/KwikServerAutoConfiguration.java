@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -56,9 +57,11 @@ public final class KwikServerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     KwikServerLifecycle kwikServerLifecycle(KwikServer server, KwikProperties properties,
-                                            ObjectProvider<KwikSessionHandler> handlers, ConfigurableEnvironment environment) {
+                                            ObjectProvider<KwikSessionHandler> handlers, ConfigurableEnvironment environment,
+                                            ObjectProvider<KwikObserver> observer) {
         KwikProperties.Server s = properties.getServer();
         return new KwikServerLifecycle(server, handlers.orderedStream().toList(),
-                properties.getScheduler().getWeights(), s.getHandlerThreads(), s.getHandlerQueueCapacity(), environment);
+                properties.getScheduler().getWeights(), s.getHandlerThreads(), s.getHandlerQueueCapacity(), environment,
+                Threading.VIRTUAL.isActive(environment), observer.getIfAvailable(() -> KwikObserver.NONE));
     }
 }

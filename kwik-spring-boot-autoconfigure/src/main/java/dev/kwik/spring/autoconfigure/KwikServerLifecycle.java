@@ -13,12 +13,14 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +52,7 @@ public class KwikServerLifecycle implements SmartLifecycle {
     public static final String LOCAL_PORT_PROPERTY = "local.kwik.server.port";
 
     private final ConfigurableEnvironment environment;
+    private final KwikObserver observer;
 
     public KwikServerLifecycle(KwikServer server, List<KwikSessionHandler> handlers, Map<String, Integer> weights,
                                int threads, int queueCapacity) {
@@ -63,17 +66,24 @@ public class KwikServerLifecycle implements SmartLifecycle {
      */
     public KwikServerLifecycle(KwikServer server, List<KwikSessionHandler> handlers, Map<String, Integer> weights,
                                int threads, int queueCapacity, ConfigurableEnvironment environment) {
+        this(server, handlers, weights, threads, queueCapacity, environment, false, KwikObserver.NONE);
+    }
+
+    /**
+     * With {@code virtualThreads} (Spring Boot's {@code spring.threads.virtual.enabled} on Java 21+), handlers
+     * run on virtual threads named {@code kwik-handler-N}, still at most {@code threads} at a time with
+     * {@code queueCapacity} waiting; {@code observer} reports sessions and handler runs (see {@link KwikObserver}).
+     */
+    public KwikServerLifecycle(KwikServer server, List<KwikSessionHandler> handlers, Map<String, Integer> weights,
+                               int threads, int queueCapacity, ConfigurableEnvironment environment,
+                               boolean virtualThreads, KwikObserver observer) {
         this.environment = environment;
+        this.observer = observer;
         this.server = server;
         this.handlers = List.copyOf(handlers);
         this.weights = Map.copyOf(weights);
-        AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), r -> {
-                    Thread t = new Thread(r, "kwik-handler-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                new ArrayBlockingQueue<>(queueCapacity), threadFactory(virtualThreads), new ThreadPoolExecutor.AbortPolicy());
         this.pool.allowCoreThreadTimeOut(true);
     }
 
@@ -94,6 +104,20 @@ public class KwikServerLifecycle implements SmartLifecycle {
         if (!handlers.isEmpty()) {
             acceptNext();
         }
+    }
+
+    private static ThreadFactory threadFactory(boolean virtualThreads) {
+        if (virtualThreads) {
+            // Spring's factory, so that this compiles and runs on Java 17 (where the property cannot be on).
+            ThreadFactory virtual = new VirtualThreadTaskExecutor("kwik-handler-").getVirtualThreadFactory();
+            return virtual;
+        }
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "kwik-handler-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     @SuppressWarnings("unchecked")
@@ -136,13 +160,23 @@ public class KwikServerLifecycle implements SmartLifecycle {
     }
 
     private void handle(KwikServerSession session) {
+        KwikObserver.Scope accepted = observer.accepted(session);
+        String outcome = runHandlers(session, accepted);
+        accepted.stop(outcome, null);
+    }
+
+    /** Runs every handler in order; returns how it went (ok, session-ended, failed). */
+    private String runHandlers(KwikServerSession session, KwikObserver.Scope accepted) {
         if (!weights.isEmpty()) {
             applyWeights(session);
         }
         for (KwikSessionHandler h : handlers) {
+            KwikObserver.Scope run = observer.handler(accepted, h);
             try {
                 h.handle(session);
+                run.stop("ok", null);
             } catch (KwikSessionClosedException e) {
+                run.stop("session-ended", null);
                 // The session ended under the handler (the client closed it, or lost its paths): not the handler's fault.
                 if (e.code() == ErrorCode.SESSION_CLOSED) {
                     log.debug("event=session-ended-in-handler session={} handler={} by-peer={} reason={}", session.id(),
@@ -151,14 +185,16 @@ public class KwikServerLifecycle implements SmartLifecycle {
                     log.info("event=session-ended-in-handler session={} handler={} code={} reason={}", session.id(),
                             h.getClass().getName(), e.code(), e.getMessage());
                 }
-                return;
+                return "session-ended";
             } catch (Exception | Error e) {
+                run.stop("failed", e);
                 log.warn("event=handler-failed session={} handler={} error={}", session.id(), h.getClass().getName(),
                         e.toString(), e);
                 session.close(HANDLER_FAILED, "session handler failed: " + e.getClass().getSimpleName());
-                return;
+                return "failed";
             }
         }
+        return "ok";
     }
 
     /** kwik.scheduler.weights: weight of each of this server's paths whose remote host or host:port is listed. */

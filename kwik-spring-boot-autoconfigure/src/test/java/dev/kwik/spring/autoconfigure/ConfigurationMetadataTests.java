@@ -34,7 +34,7 @@ class ConfigurationMetadataTests {
                 "kwik.client.connect-timeout", "kwik.client.eager", "kwik.scheduler.policy", "kwik.scheduler.weights",
                 "kwik.paths.heartbeat-interval", "kwik.paths.dead-after", "kwik.streams.per-channel",
                 "kwik.streams.max-concurrent", "kwik.flow-control.stream-window", "kwik.flow-control.session-window",
-                "kwik.idle-timeout", "kwik.metrics.enabled", "kwik.metrics.refresh-interval");
+                "kwik.idle-timeout", "kwik.metrics.enabled", "kwik.metrics.refresh-interval", "kwik.observation.enabled");
         assertThat(props).allSatisfy(p -> assertThat((String) p.get("description")).as("%s", p.get("name"))
                 .isNotBlank());
     }

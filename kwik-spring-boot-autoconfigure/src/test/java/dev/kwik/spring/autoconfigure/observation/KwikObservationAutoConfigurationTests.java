@@ -1,0 +1,121 @@
+package dev.kwik.spring.autoconfigure.observation;
+
+import dev.kwik.KwikServer;
+import dev.kwik.KwikSession;
+import dev.kwik.KwikStream;
+import dev.kwik.spring.autoconfigure.Awaits;
+import dev.kwik.spring.autoconfigure.KwikClientAutoConfiguration;
+import dev.kwik.spring.autoconfigure.KwikObserver;
+import dev.kwik.spring.autoconfigure.KwikServerAutoConfiguration;
+import dev.kwik.spring.autoconfigure.KwikSessionHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class KwikObservationAutoConfigurationTests {
+    private static final Duration T = Duration.ofSeconds(10);
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(KwikObservationAutoConfiguration.class,
+                    KwikServerAutoConfiguration.class, KwikClientAutoConfiguration.class))
+            .withPropertyValues("kwik.server.enabled=true", "kwik.server.address=127.0.0.1", "kwik.server.port=0",
+                    "kwik.server.ssl.self-signed=true", "kwik.client.address=localhost:${local.kwik.server.port}");
+
+    private static KwikSessionHandler echo(CompletableFuture<Thread> handlerThread) {
+        return session -> {
+            handlerThread.complete(Thread.currentThread());
+            KwikStream s;
+            while ((s = session.acceptStream()) != null) {
+                byte[] m;
+                while ((m = s.readMessage()) != null) {
+                    s.write(m);
+                }
+                s.close();
+            }
+        };
+    }
+
+    private static void roundTrip(KwikSession session) {
+        KwikStream s = session.openStream();
+        s.write("ping".getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(s.readMessage(T), StandardCharsets.UTF_8)).isEqualTo("ping");
+        s.close();
+    }
+
+    @Test
+    void sessionsHandlersAndDialsAreObservedWithBoundedKeys() {
+        TestObservationRegistry registry = TestObservationRegistry.create();
+        CompletableFuture<Thread> thread = new CompletableFuture<>();
+        runner.withBean(ObservationRegistry.class, () -> registry)
+                .withBean(KwikSessionHandler.class, () -> echo(thread)).run(ctx -> {
+                    assertThat(ctx).hasSingleBean(KwikObservations.class);
+                    KwikSession session = ctx.getBean(KwikSession.class);
+                    roundTrip(session);
+                    String id = session.id();
+                    session.close();
+                    Awaits.until(() -> ctx.getBean(KwikServer.class).sessions().isEmpty());
+                    // The accepted session's observation stops once its handler returned.
+                    Awaits.until(() -> {
+                        try {
+                            assertThat(registry).hasObservationWithNameEqualTo("kwik.session.accepted").that().hasBeenStopped();
+                            return true;
+                        } catch (AssertionError notYet) {
+                            return false;
+                        }
+                    });
+                    assertThat(registry).hasObservationWithNameEqualTo("kwik.session.dial").that()
+                            .hasLowCardinalityKeyValue("kwik.outcome", "ok").hasBeenStarted().hasBeenStopped();
+                    assertThat(registry).hasObservationWithNameEqualTo("kwik.session.accepted").that()
+                            .hasLowCardinalityKeyValue("kwik.role", "primary")
+                            .hasLowCardinalityKeyValue("kwik.outcome", "ok")
+                            .hasHighCardinalityKeyValue("kwik.session.id", id).hasBeenStopped();
+                    assertThat(registry).hasObservationWithNameEqualTo("kwik.handler").that()
+                            .hasLowCardinalityKeyValue("kwik.handler", "lambda")
+                            .hasLowCardinalityKeyValue("kwik.outcome", "ok").hasParentObservation().hasBeenStopped();
+                });
+    }
+
+    @Test
+    void offByPropertyOrWithoutARegistry() {
+        runner.withBean(ObservationRegistry.class, TestObservationRegistry::create)
+                .withPropertyValues("kwik.observation.enabled=false")
+                .run(ctx -> assertThat(ctx).doesNotHaveBean(KwikObserver.class));
+        runner.run(ctx -> assertThat(ctx).doesNotHaveBean(KwikObserver.class));
+    }
+
+    @Test
+    @EnabledForJreRange(min = JRE.JAVA_21)
+    void handlersRunOnVirtualThreadsWhenSpringBootsVirtualThreadsAreOn() throws Exception {
+        CompletableFuture<Thread> thread = new CompletableFuture<>();
+        runner.withPropertyValues("spring.threads.virtual.enabled=true")
+                .withBean(KwikSessionHandler.class, () -> echo(thread)).run(ctx -> {
+                    roundTrip(ctx.getBean(KwikSession.class));
+                    Thread t = thread.get(10, TimeUnit.SECONDS);
+                    assertThat((Boolean) Thread.class.getMethod("isVirtual").invoke(t)).isTrue();
+                    assertThat(t.getName()).startsWith("kwik-handler-");
+                });
+    }
+
+    @Test
+    void handlersRunOnPlatformThreadsByDefault() throws Exception {
+        CompletableFuture<Thread> thread = new CompletableFuture<>();
+        runner.withBean(KwikSessionHandler.class, () -> echo(thread)).run(ctx -> {
+            roundTrip(ctx.getBean(KwikSession.class));
+            Thread t = thread.get(10, TimeUnit.SECONDS);
+            assertThat(t.getName()).startsWith("kwik-handler-");
+            assertThat(t.isDaemon()).isTrue();
+        });
+    }
+}
