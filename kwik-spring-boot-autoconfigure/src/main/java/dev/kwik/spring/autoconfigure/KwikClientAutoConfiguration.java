@@ -34,6 +34,10 @@ import java.util.Objects;
 @EnableConfigurationProperties(KwikProperties.class)
 public final class KwikClientAutoConfiguration {
 
+    public KwikClientAutoConfiguration() {
+        KwikBootVersion.check();
+    }
+
     @Bean
     @ConditionalOnMissingBean
     KwikClient kwikClient(KwikProperties properties, ObjectProvider<SslBundles> sslBundles,

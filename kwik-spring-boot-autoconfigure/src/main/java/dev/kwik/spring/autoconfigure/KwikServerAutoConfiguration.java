@@ -27,6 +27,10 @@ import java.nio.charset.StandardCharsets;
 @EnableConfigurationProperties(KwikProperties.class)
 public final class KwikServerAutoConfiguration {
 
+    public KwikServerAutoConfiguration() {
+        KwikBootVersion.check();
+    }
+
     @Bean
     @ConditionalOnMissingBean
     KwikServer kwikServer(KwikProperties properties, ObjectProvider<SslBundles> sslBundles,
