@@ -74,6 +74,29 @@ public final class KwikServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Replaces the server's certificate (a renewed one, a rotated key): new connections, sessions as well as
+     * joining paths, present it from now on; established connections keep the one they were opened with. The
+     * Spring starter calls this when an SSL bundle with {@code reload-on-update} changes.
+     *
+     * @throws IllegalArgumentException if the key does not match the chain or cannot be used
+     */
+    public void updateCertificate(PrivateKey key, X509Certificate... chain) {
+        Objects.requireNonNull(key, "key");
+        if (chain == null || chain.length == 0) {
+            throw new IllegalArgumentException("a certificate chain is required");
+        }
+        ServerCredentials next;
+        try {
+            next = ServerCredentials.of(key, chain.clone());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("cannot use this key and certificate chain: " + e.getMessage(), e);
+        }
+        endpoint.credentials(next);
+        log.info("event=certificate-updated subject={} not-after={}", chain[0].getSubjectX500Principal().getName(),
+                chain[0].getNotAfter().toInstant());
+    }
+
     /** The bound address (with the real port when bound to port 0), or null before {@link #start()}. */
     public InetSocketAddress localAddress() {
         return endpoint.localAddress();

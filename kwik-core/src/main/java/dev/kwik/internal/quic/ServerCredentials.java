@@ -4,7 +4,10 @@ import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 
 /**
@@ -26,8 +29,43 @@ public final class ServerCredentials {
         return new ServerCredentials(Tls.server(c.certificate(), c.privateKey()), c);
     }
 
+    /** @throws IllegalArgumentException if the key is not the one of the chain's first certificate */
     public static ServerCredentials of(PrivateKey key, X509Certificate[] chain) {
+        checkKeyMatches(key, chain[0]);
         return new ServerCredentials(Tls.server(key, chain), null);
+    }
+
+    /**
+     * Signs with the key and verifies with the certificate: a mismatch would otherwise surface only as every
+     * client's handshake failing. Key types without a known signature algorithm here are not checked.
+     */
+    static void checkKeyMatches(PrivateKey key, X509Certificate leaf) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return;
+        }
+        byte[] probe = "kwik key check".getBytes(StandardCharsets.US_ASCII);
+        boolean matches;
+        try {
+            Signature s = Signature.getInstance(algorithm);
+            s.initSign(key);
+            s.update(probe);
+            byte[] signature = s.sign();
+            s.initVerify(leaf.getPublicKey());
+            s.update(probe);
+            matches = s.verify(signature);
+        } catch (GeneralSecurityException e) {
+            matches = false;
+        }
+        if (!matches) {
+            throw new IllegalArgumentException("the private key does not belong to the certificate "
+                    + leaf.getSubjectX500Principal().getName());
+        }
     }
 
     public static ServerCredentials of(File chainPem, File keyPem) {

@@ -42,7 +42,7 @@ public final class ServerEndpoint implements SessionRegistry {
     private static final Logger log = LoggerFactory.getLogger(ServerEndpoint.class);
 
     private final TransportConfig config;
-    private final QuicSslContext ssl;
+    private volatile QuicSslContext ssl;
     private final KwikAuthenticator authenticator;
     private final int maxSessions;
     private final EventLoopGroup group;
@@ -90,7 +90,8 @@ public final class ServerEndpoint implements SessionRegistry {
 
     private InetSocketAddress bindOne(InetSocketAddress bind) {
         ChannelHandler codec = QuicCodecs.server(config)
-                .sslContext(ssl)
+                // Per connection, from the current context: a certificate update applies to new connections.
+                .sslEngineProvider(q -> ssl.newEngine(q.alloc()))
                 .tokenHandler(InsecureQuicTokenHandler.INSTANCE)
                 .handler(new ChannelInitializer<QuicChannel>() {
                     @Override
@@ -126,6 +127,14 @@ public final class ServerEndpoint implements SessionRegistry {
             }
         }
         return new KwikException(ErrorCode.BIND_FAILED, "could not bind a KWIK server to UDP " + bind + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * New connections (sessions and joining paths) present these credentials from now on; established ones keep
+     * the certificate they were opened with.
+     */
+    public void credentials(ServerCredentials credentials) {
+        this.ssl = credentials.context();
     }
 
     /** Every bound address, in bind order. */
