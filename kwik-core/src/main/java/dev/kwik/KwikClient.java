@@ -47,6 +47,16 @@ public final class KwikClient implements AutoCloseable {
                 b.credentials, b.eventLoopThreads);
     }
 
+    /**
+     * Replaces how this client verifies servers: new connections (dials and joining paths) check certificates with
+     * {@code trustManagerFactory} from now on, host names still verified; open sessions are not affected. The
+     * Spring starter calls this when a trust SSL bundle with {@code reload-on-update} changes.
+     */
+    public void updateTrust(TrustManagerFactory trustManagerFactory) {
+        endpoint.ssl(Tls.client(List.of(), Objects.requireNonNull(trustManagerFactory, "trustManagerFactory"), false));
+        log.info("event=trust-updated");
+    }
+
     public static Builder builder() {
         return new Builder();
     }

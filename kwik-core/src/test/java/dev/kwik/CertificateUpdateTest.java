@@ -59,4 +59,26 @@ class CertificateUpdateTest {
             other.delete();
         }
     }
+
+    @Test
+    void aClientsUpdatedTrustAppliesToItsNextDial() throws Exception {
+        SelfSignedCertificate renewed = Tls.selfSigned();
+        try (KwikServer server = KwikServer.builder().bind(new InetSocketAddress("127.0.0.1", 0))
+                .certificate(renewed.certificate(), renewed.privateKey()).build().start();
+             KwikClient client = KwikClient.builder().trustCertificates(Loopback.CERT.cert()).build()) {
+            String address = "localhost:" + server.localAddress().getPort();
+            assertThatThrownBy(() -> client.dial(address)).extracting(e -> ((KwikException) e).code())
+                    .isEqualTo(ErrorCode.TLS_HANDSHAKE_FAILED);
+            java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            ks.load(null, null);
+            ks.setCertificateEntry("renewed", renewed.cert());
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            client.updateTrust(tmf);
+            assertThat(client.dial(address).isOpen()).isTrue();
+        } finally {
+            renewed.delete();
+        }
+    }
 }

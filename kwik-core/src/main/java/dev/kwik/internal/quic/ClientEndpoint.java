@@ -40,7 +40,7 @@ import javax.net.ssl.SSLException;
  */
 public final class ClientEndpoint implements PathJoiner {
     private final TransportConfig config;
-    private final QuicSslContext ssl;
+    private volatile QuicSslContext ssl;
     private final byte[] credentials;
     private final EventLoopGroup group;
     private final Set<ClientSession> sessions = ConcurrentHashMap.newKeySet();
@@ -57,6 +57,11 @@ public final class ClientEndpoint implements PathJoiner {
         this.ssl = ssl;
         this.credentials = credentials.clone();
         this.group = QuicCodecs.group(threads, "kwik-client");
+    }
+
+    /** New connections (dials and joining paths) use this TLS context from now on; open ones keep theirs. */
+    public void ssl(QuicSslContext ssl) {
+        this.ssl = ssl;
     }
 
     public CompletableFuture<ClientSession> dial(InetSocketAddress remote) {

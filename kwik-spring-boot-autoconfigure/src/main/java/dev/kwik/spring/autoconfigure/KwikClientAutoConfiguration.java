@@ -49,10 +49,15 @@ public final class KwikClientAutoConfiguration {
             b.credentials(c.getCredentials().getBytes(StandardCharsets.UTF_8));
         }
         KwikSsl.client(c.getSsl(), sslBundles, b);
-        // The application's own self-signed server (development, tests) is trusted without trust-all.
-        servers.orderedStream().map(KwikServer::selfSignedCertificate).filter(Objects::nonNull).forEach(b::trustCertificate);
+        if (c.getSsl().getBundle() == null) {
+            // The application's own self-signed server (development, tests) is trusted without trust-all (added to
+            // trust-certificate's certificates; a trust bundle is left as it is).
+            servers.orderedStream().map(KwikServer::selfSignedCertificate).filter(Objects::nonNull).forEach(b::trustCertificate);
+        }
         customizers.orderedStream().forEach(cz -> cz.customize(b));
-        return b.build();
+        KwikClient client = b.build();
+        KwikSsl.reloadOnUpdate(c.getSsl(), sslBundles, client);
+        return client;
     }
 
     @Bean

@@ -55,7 +55,9 @@ public final class KwikServerAutoConfiguration {
                 .maxRawMessageBytes((int) s.getMaxRawMessageSize().toBytes());
         KwikSsl.server(s.getSsl(), sslBundles, b);
         customizers.orderedStream().forEach(c -> c.customize(b));
-        return b.build();
+        KwikServer server = b.build();
+        KwikSsl.reloadOnUpdate(s.getSsl(), sslBundles, server);
+        return server;
     }
 
     @Bean

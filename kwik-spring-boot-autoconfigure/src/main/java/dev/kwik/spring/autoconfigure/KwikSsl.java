@@ -2,13 +2,14 @@ package dev.kwik.spring.autoconfigure;
 
 import dev.kwik.KwikClient;
 import dev.kwik.KwikServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.pem.PemContent;
 import org.springframework.core.io.Resource;
 
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
@@ -22,13 +23,16 @@ import java.util.List;
 
 /** Turns {@code kwik.*.ssl} properties (SSL bundle, PEM resources, self-signed, trust-all) into builder calls. */
 final class KwikSsl {
+    private static final Logger log = LoggerFactory.getLogger(KwikSsl.class);
+
     private KwikSsl() {
     }
 
     static void server(KwikProperties.ServerSsl ssl, ObjectProvider<SslBundles> bundles, KwikServer.Builder b) {
         if (ssl.getBundle() != null) {
             SslBundle bundle = bundle(bundles, ssl.getBundle(), "kwik.server.ssl.bundle");
-            keyFromBundle(bundle, ssl.getBundle(), b);
+            KeyAndChain k = keyFromBundle(bundle, ssl.getBundle());
+            b.certificate(k.key(), k.chain());
         } else if (ssl.getCertificate() != null) {
             List<X509Certificate> chain = pem(ssl.getCertificate(), "kwik.server.ssl.certificate").getCertificates();
             if (chain == null || chain.isEmpty()) {
@@ -57,7 +61,7 @@ final class KwikSsl {
                 throw new IllegalStateException("kwik.client.ssl.trust-certificate: no certificate in "
                         + ssl.getTrustCertificate().getDescription());
             }
-            b.trustManager(trustManagerFactory(certs));
+            b.trustCertificates(certs.toArray(X509Certificate[]::new)); // accumulates with the app's own server's
         } else if (ssl.isTrustAll()) {
             b.trustAll(); // KwikClient logs the development-only warning when it is built
         }
@@ -76,7 +80,42 @@ final class KwikSsl {
         }
     }
 
-    private static void keyFromBundle(SslBundle bundle, String name, KwikServer.Builder b) {
+    /** A server key and its chain, leaf first. */
+    record KeyAndChain(PrivateKey key, X509Certificate[] chain) {
+    }
+
+    /**
+     * With a server SSL bundle: when Spring reloads it ({@code spring.ssl.bundle.*.<name>.reload-on-update=true}),
+     * new connections present the new certificate; a bundle that cannot be used is logged and the old one kept.
+     */
+    static void reloadOnUpdate(KwikProperties.ServerSsl ssl, ObjectProvider<SslBundles> bundles, KwikServer server) {
+        SslBundles registry = bundles.getIfAvailable();
+        if (ssl.getBundle() == null || registry == null) {
+            return;
+        }
+        String name = ssl.getBundle();
+        registry.addBundleUpdateHandler(name, updated -> {
+            try {
+                KeyAndChain k = keyFromBundle(updated, name);
+                server.updateCertificate(k.key(), k.chain());
+            } catch (RuntimeException e) {
+                log.warn("event=certificate-update-refused bundle={} reason={}; the server keeps its certificate", name,
+                        e.getMessage());
+            }
+        });
+    }
+
+    /** With a client trust bundle: when Spring reloads it, new connections verify servers with the new trust. */
+    static void reloadOnUpdate(KwikProperties.ClientSsl ssl, ObjectProvider<SslBundles> bundles, KwikClient client) {
+        SslBundles registry = bundles.getIfAvailable();
+        if (ssl.getBundle() == null || registry == null) {
+            return;
+        }
+        registry.addBundleUpdateHandler(ssl.getBundle(),
+                updated -> client.updateTrust(updated.getManagers().getTrustManagerFactory()));
+    }
+
+    private static KeyAndChain keyFromBundle(SslBundle bundle, String name) {
         KeyStore ks = bundle.getStores().getKeyStore();
         if (ks == null) {
             throw new IllegalStateException("kwik.server.ssl.bundle: SSL bundle '" + name + "' has no key store");
@@ -102,7 +141,7 @@ final class KwikSsl {
             for (int i = 0; i < chain.length; i++) {
                 x509[i] = (X509Certificate) chain[i];
             }
-            b.certificate(pk, x509);
+            return new KeyAndChain(pk, x509);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("kwik.server.ssl.bundle: cannot read the key of SSL bundle '" + name
                     + "': " + e.getMessage(), e);
@@ -123,21 +162,6 @@ final class KwikSsl {
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException(property + ": cannot read PEM from " + r.getDescription() + ": "
                     + e.getMessage(), e);
-        }
-    }
-
-    private static TrustManagerFactory trustManagerFactory(List<X509Certificate> certs) {
-        try {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            for (int i = 0; i < certs.size(); i++) {
-                ks.setCertificateEntry("kwik-trusted-" + i, certs.get(i));
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            return tmf;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("kwik.client.ssl.trust-certificate: " + e.getMessage(), e);
         }
     }
 }

@@ -161,7 +161,7 @@ class KwikClientAutoConfigurationTests {
     void propertiesAndCustomizersReachTheBuilder() {
         trusting.withUserConfiguration(Capture.class).withPropertyValues("kwik.scheduler.policy=redundant",
                 "kwik.client.connect-timeout=2s", "kwik.flow-control.stream-window=512KB", "kwik.client.credentials=bob")
-                .run(ctx -> assertThat(ctx.getBean(Capture.class).seen.get(0)).contains("trust=trust-manager",
+                .run(ctx -> assertThat(ctx.getBean(Capture.class).seen.get(0)).contains("trust=1 certificate(s)",
                         "credentials=3B", "scheduler=redundant", "connectTimeout=2000ms", "streamWindow=524288"));
     }
 

@@ -9,6 +9,7 @@ import dev.kwik.KwikSession;
 import dev.kwik.KwikStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -93,6 +94,41 @@ class KwikServerAutoConfigurationTests {
             assertThat(s.isOpen()).isTrue();
             s.close();
         });
+    }
+
+    @Test
+    void aReloadedSslBundleAppliesToNewConnectionsWithoutARestart(@TempDir java.nio.file.Path dir) throws Exception {
+        io.netty.handler.ssl.util.SelfSignedCertificate renewed = new io.netty.handler.ssl.util.SelfSignedCertificate("localhost");
+        java.nio.file.Path cert = dir.resolve("cert.pem");
+        java.nio.file.Path key = dir.resolve("key.pem");
+        java.nio.file.Files.copy(TestCertificates.certificate().toPath(), cert);
+        java.nio.file.Files.copy(new java.io.File(TestCertificates.privateKeyLocation().replace("file:", "")).toPath(), key);
+        try (KwikClient trustsRenewed = KwikClient.builder().trustCertificate(renewed.certificate()).build()) {
+            runner.withPropertyValues("kwik.server.enabled=true", "kwik.server.address=127.0.0.1", "kwik.server.port=0",
+                    "kwik.server.ssl.bundle=kwik", "spring.ssl.bundle.pem.kwik.reload-on-update=true",
+                    "spring.ssl.bundle.watch.file.quiet-period=100ms",
+                    "spring.ssl.bundle.pem.kwik.keystore.certificate=file:" + cert,
+                    "spring.ssl.bundle.pem.kwik.keystore.private-key=file:" + key).run(ctx -> {
+                String address = address(ctx.getBean(KwikServer.class));
+                KwikSession before = CLIENT.dial(address);
+                assertThatThrownBy(() -> trustsRenewed.dial(address)).isInstanceOf(KwikException.class);
+
+                java.nio.file.Files.copy(renewed.privateKey().toPath(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                java.nio.file.Files.copy(renewed.certificate().toPath(), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Awaits.until(() -> {
+                    try {
+                        trustsRenewed.dial(address).close();
+                        return true;
+                    } catch (KwikException stillTheOldCertificate) {
+                        return false;
+                    }
+                }, 20_000);
+                assertThat(before.isOpen()).as("the session opened before the reload goes on").isTrue();
+                before.close();
+            });
+        } finally {
+            renewed.delete();
+        }
     }
 
     @Test
