@@ -3,6 +3,7 @@ package dev.kwik.spring.autoconfigure.observation;
 import dev.kwik.spring.autoconfigure.KwikClientAutoConfiguration;
 import dev.kwik.spring.autoconfigure.KwikObserver;
 import dev.kwik.spring.autoconfigure.KwikServerAutoConfiguration;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -10,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link KwikObservations} when the application has an {@link ObservationRegistry} (Spring Boot creates one with
@@ -26,5 +28,15 @@ public final class KwikObservationAutoConfiguration {
     @ConditionalOnMissingBean(KwikObserver.class)
     KwikObservations kwikObservations(ObservationRegistry registry) {
         return new KwikObservations(registry);
+    }
+
+    /** HELP text for the timers the observations become (Spring Boot applies MeterFilter beans to its registries). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterFilter.class)
+    static class Descriptions {
+        @Bean
+        MeterFilter kwikObservationDescriptions() {
+            return KwikObservations.descriptions();
+        }
     }
 }

@@ -3,6 +3,9 @@ package dev.kwik.spring.autoconfigure.observation;
 import dev.kwik.KwikServerSession;
 import dev.kwik.spring.autoconfigure.KwikObserver;
 import dev.kwik.spring.autoconfigure.KwikSessionHandler;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -53,6 +56,28 @@ public final class KwikObservations implements KwikObserver {
     public Scope dial(String address) {
         return new ObservationScope(Observation.createNotStarted("kwik.session.dial", registry)
                 .contextualName("kwik dial").start());
+    }
+
+    /**
+     * Gives the meters Micrometer derives from these observations (timers {@code kwik.session.dial},
+     * {@code kwik.session.accepted}, {@code kwik.handler} and their {@code .active} long-task timers) a
+     * description, which the observation API cannot carry: Prometheus then has HELP text for every kwik_* family.
+     */
+    public static MeterFilter descriptions() {
+        return new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                if (id.getDescription() != null) {
+                    return id;
+                }
+                String name = id.getName();
+                String d = name.startsWith("kwik.session.dial") ? "Dials of the injectable KWIK client session"
+                        : name.startsWith("kwik.session.accepted") ? "Accepted KWIK sessions, while their handlers run"
+                        : name.startsWith("kwik.handler") ? "KWIK session handler invocations"
+                        : null;
+                return d == null ? id : new Meter.Id(name, Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), d, id.getType());
+            }
+        };
     }
 
     /** A lambda's class name is synthetic and per build; say "lambda" for those, the class name otherwise. */

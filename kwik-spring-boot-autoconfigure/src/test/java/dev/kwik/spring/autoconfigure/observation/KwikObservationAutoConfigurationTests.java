@@ -88,6 +88,18 @@ class KwikObservationAutoConfigurationTests {
     }
 
     @Test
+    void theTimersTheObservationsBecomeHaveHelpText() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        meters.config().meterFilter(KwikObservations.descriptions());
+        ObservationRegistry registry = ObservationRegistry.create();
+        registry.observationConfig().observationHandler(
+                new io.micrometer.core.instrument.observation.DefaultMeterObservationHandler(meters));
+        new KwikObservations(registry).dial("h:1").stop("ok", null);
+        assertThat(meters.getMeters()).isNotEmpty().allSatisfy(m -> assertThat(m.getId().getDescription())
+                .as(m.getId().getName()).isEqualTo("Dials of the injectable KWIK client session"));
+    }
+
+    @Test
     void offByPropertyOrWithoutARegistry() {
         runner.withBean(ObservationRegistry.class, TestObservationRegistry::create)
                 .withPropertyValues("kwik.observation.enabled=false")
