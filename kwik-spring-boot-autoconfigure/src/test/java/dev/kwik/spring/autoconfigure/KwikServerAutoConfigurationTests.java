@@ -205,20 +205,8 @@ class KwikServerAutoConfigurationTests {
 
     @Test
     void aHandlerLoopEndsCleanlyWhenTheClientClosesAndNothingIsLoggedAsAFailure(CapturedOutput output) {
-        java.util.concurrent.CompletableFuture<Integer> served = new java.util.concurrent.CompletableFuture<>();
-        pemServer.withBean("loop", KwikSessionHandler.class, () -> session -> {
-            int n = 0;
-            KwikStream st;
-            while ((st = session.acceptStream()) != null) {
-                byte[] m;
-                while ((m = st.readMessage()) != null) {
-                    st.write(m);
-                }
-                st.close();
-                n++;
-            }
-            served.complete(n);
-        }).withBean("careless", KwikSessionHandler.class, () -> session -> {
+        EchoHandler loop = new EchoHandler();
+        pemServer.withBean("loop", KwikSessionHandler.class, () -> loop        ).withBean("careless", KwikSessionHandler.class, () -> session -> {
             // Runs after the loop (handlers run in order): the session has ended, so its call fails with
             // KwikSessionClosedException, which is the session's end, not the handler's failure.
             session.openStream().write(new byte[1]);
@@ -232,7 +220,7 @@ class KwikServerAutoConfigurationTests {
                 assertThat(stream.readMessage(T)).isNull();
             }
             s.close();
-            assertThat(served.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(3);
+            assertThat(loop.served.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(3);
             Awaits.until(() -> ctx.getBean(KwikServer.class).sessions().isEmpty());
         });
         assertThat(output).doesNotContain("handler-failed").doesNotContain("WARN");

@@ -53,16 +53,7 @@ class SpringBootTestRecipeTests {
     static class App {
         @Bean
         KwikSessionHandler echo() {
-            return session -> {
-                KwikStream s;
-                while ((s = session.acceptStream()) != null) {
-                    byte[] m;
-                    while ((m = s.readMessage()) != null) {
-                        s.write(m);
-                    }
-                    s.close();
-                }
-            };
+            return new EchoHandler(); // the handler loop of SPRING-BOOT.md
         }
     }
 }

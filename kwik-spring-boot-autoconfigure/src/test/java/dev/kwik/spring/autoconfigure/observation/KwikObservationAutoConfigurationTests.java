@@ -4,6 +4,7 @@ import dev.kwik.KwikServer;
 import dev.kwik.KwikSession;
 import dev.kwik.KwikStream;
 import dev.kwik.spring.autoconfigure.Awaits;
+import dev.kwik.spring.autoconfigure.EchoHandler;
 import dev.kwik.spring.autoconfigure.KwikClientAutoConfiguration;
 import dev.kwik.spring.autoconfigure.KwikObserver;
 import dev.kwik.spring.autoconfigure.KwikServerAutoConfiguration;
@@ -18,7 +19,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
@@ -33,20 +33,6 @@ class KwikObservationAutoConfigurationTests {
             .withPropertyValues("kwik.server.enabled=true", "kwik.server.address=127.0.0.1", "kwik.server.port=0",
                     "kwik.server.ssl.self-signed=true", "kwik.client.address=localhost:${local.kwik.server.port}");
 
-    private static KwikSessionHandler echo(CompletableFuture<Thread> handlerThread) {
-        return session -> {
-            handlerThread.complete(Thread.currentThread());
-            KwikStream s;
-            while ((s = session.acceptStream()) != null) {
-                byte[] m;
-                while ((m = s.readMessage()) != null) {
-                    s.write(m);
-                }
-                s.close();
-            }
-        };
-    }
-
     private static void roundTrip(KwikSession session) {
         KwikStream s = session.openStream();
         s.write("ping".getBytes(StandardCharsets.UTF_8));
@@ -57,9 +43,8 @@ class KwikObservationAutoConfigurationTests {
     @Test
     void sessionsHandlersAndDialsAreObservedWithBoundedKeys() {
         TestObservationRegistry registry = TestObservationRegistry.create();
-        CompletableFuture<Thread> thread = new CompletableFuture<>();
         runner.withBean(ObservationRegistry.class, () -> registry)
-                .withBean(KwikSessionHandler.class, () -> echo(thread)).run(ctx -> {
+                .withBean(KwikSessionHandler.class, EchoHandler::new).run(ctx -> {
                     assertThat(ctx).hasSingleBean(KwikObservations.class);
                     KwikSession session = ctx.getBean(KwikSession.class);
                     roundTrip(session);
@@ -82,7 +67,7 @@ class KwikObservationAutoConfigurationTests {
                             .hasLowCardinalityKeyValue("kwik.outcome", "ok")
                             .hasHighCardinalityKeyValue("kwik.session.id", id).hasBeenStopped();
                     assertThat(registry).hasObservationWithNameEqualTo("kwik.handler").that()
-                            .hasLowCardinalityKeyValue("kwik.handler", "lambda")
+                            .hasLowCardinalityKeyValue("kwik.handler", EchoHandler.class.getName())
                             .hasLowCardinalityKeyValue("kwik.outcome", "ok").hasParentObservation().hasBeenStopped();
                 });
     }
@@ -110,11 +95,11 @@ class KwikObservationAutoConfigurationTests {
     @Test
     @EnabledForJreRange(min = JRE.JAVA_21)
     void handlersRunOnVirtualThreadsWhenSpringBootsVirtualThreadsAreOn() throws Exception {
-        CompletableFuture<Thread> thread = new CompletableFuture<>();
+        EchoHandler echo = new EchoHandler();
         runner.withPropertyValues("spring.threads.virtual.enabled=true")
-                .withBean(KwikSessionHandler.class, () -> echo(thread)).run(ctx -> {
+                .withBean(KwikSessionHandler.class, () -> echo).run(ctx -> {
                     roundTrip(ctx.getBean(KwikSession.class));
-                    Thread t = thread.get(10, TimeUnit.SECONDS);
+                    Thread t = echo.thread.get(10, TimeUnit.SECONDS);
                     assertThat((Boolean) Thread.class.getMethod("isVirtual").invoke(t)).isTrue();
                     assertThat(t.getName()).startsWith("kwik-handler-");
                 });
@@ -122,10 +107,10 @@ class KwikObservationAutoConfigurationTests {
 
     @Test
     void handlersRunOnPlatformThreadsByDefault() throws Exception {
-        CompletableFuture<Thread> thread = new CompletableFuture<>();
-        runner.withBean(KwikSessionHandler.class, () -> echo(thread)).run(ctx -> {
+        EchoHandler echo = new EchoHandler();
+        runner.withBean(KwikSessionHandler.class, () -> echo).run(ctx -> {
             roundTrip(ctx.getBean(KwikSession.class));
-            Thread t = thread.get(10, TimeUnit.SECONDS);
+            Thread t = echo.thread.get(10, TimeUnit.SECONDS);
             assertThat(t.getName()).startsWith("kwik-handler-");
             assertThat(t.isDaemon()).isTrue();
         });
