@@ -85,6 +85,14 @@ class KwikObservationAutoConfigurationTests {
     }
 
     @Test
+    void aLambdaHandlerIsNamedLambdaNotItsSyntheticClass() {
+        TestObservationRegistry registry = TestObservationRegistry.create();
+        new KwikObservations(registry).handler(KwikObserver.Scope.NONE, session -> { }).stop("ok", null);
+        assertThat(registry).hasObservationWithNameEqualTo("kwik.handler").that()
+                .hasLowCardinalityKeyValue("kwik.handler", "lambda");
+    }
+
+    @Test
     void offByPropertyOrWithoutARegistry() {
         runner.withBean(ObservationRegistry.class, TestObservationRegistry::create)
                 .withPropertyValues("kwik.observation.enabled=false")
