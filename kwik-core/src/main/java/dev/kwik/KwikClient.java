@@ -68,13 +68,17 @@ public final class KwikClient implements AutoCloseable {
      *                       {@link ErrorCode#CONNECT_TIMEOUT} and others, each with the reason
      */
     public KwikSession dial(String hostPort) {
-        EventLoops.checkMayBlock("dial", "dialAsync()");
-        return dial(parse(hostPort));
+        EventLoops.checkMayBlock("dial", "dialAsync()"); // before parse, which may look the host up
+        return awaitDial(parse(hostPort));
     }
 
     /** Dials {@code address}; see {@link #dial(String)}. */
     public KwikSession dial(InetSocketAddress address) {
         EventLoops.checkMayBlock("dial", "dialAsync()");
+        return awaitDial(address);
+    }
+
+    private KwikSession awaitDial(InetSocketAddress address) {
         CompletableFuture<KwikSession> f = dialAsync(address);
         try {
             return f.get();

@@ -52,9 +52,7 @@ class FinalSizeTest extends TwoServers {
         CompletableFuture<Void> primarySide = CompletableFuture.runAsync(() -> {
             KwikServerSession ps = primary.accept(T);
             primarySession.complete(ps);
-            lost.complete(TwoServers.firstLoss(ps));
-            KwikStream s = ps.acceptStream(T);
-            s.readMessage(T);
+            KwikStream s = TwoServers.acceptRequest(ps, lost);
             PathInfo sec = SecondaryServerTest.join(ps.addPath(SecondaryServerTest.address(secondary)));
             ps.sendRaw(sec.pathId(), ("stream=" + s.id()).getBytes(StandardCharsets.UTF_8));
             if (secondaryFirst) {

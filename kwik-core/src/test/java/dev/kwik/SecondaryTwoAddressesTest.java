@@ -37,9 +37,7 @@ class SecondaryTwoAddressesTest {
             CompletableFuture<CompletableFuture<List<MissingRange>>> lost = new CompletableFuture<>();
             CompletableFuture<Void> primarySide = CompletableFuture.runAsync(() -> {
                 KwikServerSession ps = primary.accept(T);
-                lost.complete(TwoServers.firstLoss(ps));
-                KwikStream s = ps.acceptStream(T);
-                s.readMessage(T);
+                KwikStream s = TwoServers.acceptRequest(ps, lost);
                 PathInfo viaRelay = SecondaryServerTest.join(ps.addPath(new InetSocketAddress("localhost", relay.port())));
                 PathInfo direct = SecondaryServerTest.join(ps.addPath(new InetSocketAddress("localhost",
                         secondary.localAddresses().get(1).getPort())));

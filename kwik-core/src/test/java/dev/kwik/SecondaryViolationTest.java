@@ -31,9 +31,7 @@ class SecondaryViolationTest extends TwoServers {
         CompletableFuture<CompletableFuture<List<MissingRange>>> lost = new CompletableFuture<>();
         CompletableFuture<Void> primarySide = CompletableFuture.runAsync(() -> {
             KwikServerSession ps = primary.accept(T);
-            lost.complete(TwoServers.firstLoss(ps));
-            KwikStream s = ps.acceptStream(T);
-            s.readMessage(T);
+            KwikStream s = TwoServers.acceptRequest(ps, lost);
             PathInfo sec = SecondaryServerTest.join(ps.addPath(SecondaryServerTest.address(secondary)));
             s.write(0, good, 0, good.length);
             if (pastEnd) {

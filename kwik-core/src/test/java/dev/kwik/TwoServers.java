@@ -25,6 +25,18 @@ abstract class TwoServers {
         return lost;
     }
 
+    /**
+     * The primary's first moves in these tests: watch for the first lost path (into {@code lost}), accept the
+     * client's stream and read its request. Returns that stream.
+     */
+    static KwikStream acceptRequest(KwikServerSession primarySession,
+                                    CompletableFuture<CompletableFuture<List<MissingRange>>> lost) {
+        lost.complete(firstLoss(primarySession));
+        KwikStream s = primarySession.acceptStream(java.time.Duration.ofSeconds(10));
+        s.readMessage(java.time.Duration.ofSeconds(10));
+        return s;
+    }
+
     @org.junit.jupiter.api.AfterEach
     void closeServers() {
         client.close();

@@ -18,6 +18,11 @@ public final class EventLoops {
         return ThreadExecutorMap.currentExecutor() != null;
     }
 
+    /** {@link #checkMayBlock(String, String)} for a call with no non-blocking twin. */
+    public static void checkMayBlock(String operation) {
+        checkMayBlock(operation, "");
+    }
+
     /**
      * Throws {@link ErrorCode#BLOCKING_ON_EVENT_LOOP} on an event-loop thread. {@code operation}: the blocking
      * method, as the user wrote it; {@code instead}: what to call there instead (may be empty).

@@ -121,7 +121,7 @@ public final class ServerEndpoint implements SessionRegistry {
     private static KwikException bindFailure(InetSocketAddress bind, Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
-            if (t instanceof BindException && m.contains("in use") || m.contains("Address already in use")) {
+            if (m.contains("Address already in use") || (t instanceof BindException && m.contains("in use"))) {
                 return new KwikException(ErrorCode.ADDRESS_IN_USE, "could not bind a KWIK server to UDP " + bind
                         + ": the address is already in use by another socket", e);
             }

@@ -11,6 +11,7 @@ import dev.kwik.PathListener;
 import dev.kwik.PathState;
 import dev.kwik.RawMessage;
 import dev.kwik.Role;
+import dev.kwik.internal.EventLoops;
 import dev.kwik.internal.path.Path;
 import dev.kwik.internal.wire.Frames;
 import dev.kwik.internal.wire.TransportParams;
@@ -362,7 +363,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     }
 
     private RawMessage receiveRaw(long nanos) {
-        checkMayBlock("receiveRaw");
+        EventLoops.checkMayBlock("receiveRaw");
         try {
             for (;;) {
                 RawEntry entry = nanos < 0 ? raws.poll(100, TimeUnit.MILLISECONDS) : raws.poll(nanos, TimeUnit.NANOSECONDS);

@@ -149,13 +149,13 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
 
     @Override
     public KwikStream openStreamSync() {
-        checkMayBlock("openStreamSync");
+        EventLoops.checkMayBlock("openStreamSync");
         return streams.open(false, -1);
     }
 
     @Override
     public KwikStream openStreamSync(Duration timeout) {
-        checkMayBlock("openStreamSync");
+        EventLoops.checkMayBlock("openStreamSync");
         return streams.open(false, Math.max(1, timeout.toNanos()));
     }
 
@@ -166,13 +166,13 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
 
     @Override
     public KwikStream acceptStream() {
-        checkMayBlock("acceptStream");
+        EventLoops.checkMayBlock("acceptStream");
         return streams.accept(-1);
     }
 
     @Override
     public KwikStream acceptStream(Duration timeout) {
-        checkMayBlock("acceptStream");
+        EventLoops.checkMayBlock("acceptStream");
         return streams.accept(Math.max(1, timeout.toNanos()));
     }
 
@@ -453,11 +453,6 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
             Frames.maxStreams(p, stream.isBidirectional(), grant);
             sendToAllWriters(p);
         }
-    }
-
-    @Override
-    public void checkMayBlock(String operation) {
-        EventLoops.checkMayBlock(operation, "");
     }
 
     @Override

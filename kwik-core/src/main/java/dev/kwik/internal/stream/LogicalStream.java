@@ -4,6 +4,7 @@ import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
 import dev.kwik.KwikStream;
 import dev.kwik.KwikStreamException;
+import dev.kwik.internal.EventLoops;
 import dev.kwik.internal.wire.Frames;
 import dev.kwik.internal.wire.VarInt;
 import dev.kwik.internal.wire.WireException;
@@ -127,7 +128,7 @@ public final class LogicalStream implements KwikStream {
 
     private int read(byte[] b, int off, int len, long timeoutNanos) {
         Objects.checkFromIndexSize(off, len, b.length);
-        host.checkMayBlock("read");
+        EventLoops.checkMayBlock("read");
         if (len == 0) {
             return 0;
         }
@@ -166,7 +167,7 @@ public final class LogicalStream implements KwikStream {
     }
 
     private byte[] readMessage(long timeoutNanos) {
-        host.checkMayBlock("readMessage");
+        EventLoops.checkMayBlock("readMessage");
         long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
         lock.lock();
         // What an earlier readMessage that gave up took of this message comes first.
@@ -344,7 +345,7 @@ public final class LogicalStream implements KwikStream {
      */
     private void writeMessage(long at, byte[] b, int off, int len) {
         Objects.checkFromIndexSize(off, len, b.length);
-        host.checkMayBlock("write");
+        EventLoops.checkMayBlock("write");
         long base;
         writeLock.lock();
         try {

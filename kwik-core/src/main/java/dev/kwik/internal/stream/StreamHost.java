@@ -41,9 +41,6 @@ public interface StreamHost {
     /** Both directions of the stream are finished: forget it and return its slot to the peer. */
     void streamDone(LogicalStream stream);
 
-    /** Called on a Netty event-loop thread a blocking method would deadlock: throw instead. */
-    void checkMayBlock(String operation);
-
     /** Largest STREAM payload per frame. */
     int maxFramePayload();
 

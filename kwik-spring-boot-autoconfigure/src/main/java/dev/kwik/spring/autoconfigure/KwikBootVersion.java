@@ -24,7 +24,7 @@ final class KwikBootVersion {
         }
         int major;
         try {
-            major = Integer.parseInt(bootVersion.substring(0, bootVersion.indexOf('.') < 0 ? bootVersion.length() : bootVersion.indexOf('.')));
+            major = Integer.parseInt(bootVersion.split("\\.", 2)[0]);
         } catch (NumberFormatException e) {
             return;
         }

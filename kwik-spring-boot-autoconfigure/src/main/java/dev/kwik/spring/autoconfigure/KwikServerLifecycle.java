@@ -109,8 +109,7 @@ public class KwikServerLifecycle implements SmartLifecycle {
     private static ThreadFactory threadFactory(boolean virtualThreads) {
         if (virtualThreads) {
             // Spring's factory, so that this compiles and runs on Java 17 (where the property cannot be on).
-            ThreadFactory virtual = new VirtualThreadTaskExecutor("kwik-handler-").getVirtualThreadFactory();
-            return virtual;
+            return new VirtualThreadTaskExecutor("kwik-handler-").getVirtualThreadFactory();
         }
         AtomicInteger n = new AtomicInteger();
         return r -> {
