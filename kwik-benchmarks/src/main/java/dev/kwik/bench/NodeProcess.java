@@ -70,11 +70,17 @@ final class NodeProcess {
 
     /** The first line starting with {@code prefix}, waiting up to 180 s; fails if the process exits first. */
     String awaitLine(String prefix) throws InterruptedException {
+        return awaitLine(prefix, 0);
+    }
+
+    /** The line after the {@code skip} first ones starting with {@code prefix}, likewise. */
+    String awaitLine(String prefix, int skip) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         synchronized (lines) {
             for (;;) {
+                int seen = 0;
                 for (String l : lines) {
-                    if (l.startsWith(prefix)) {
+                    if (l.startsWith(prefix) && seen++ == skip) {
                         return l;
                     }
                     if (l.equals(EXIT)) {
