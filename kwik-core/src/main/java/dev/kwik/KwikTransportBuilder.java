@@ -1,5 +1,6 @@
 package dev.kwik;
 
+import dev.kwik.internal.quic.QuicCodecs;
 import dev.kwik.internal.session.TransportConfig;
 import dev.kwik.internal.wire.Frames;
 
@@ -19,13 +20,14 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
     long maxConcurrentStreams = 256;
     int streamsPerChannel = 4;
     int maxFramePayload = 32 << 10;
+    int maxUdpPayload = QuicCodecs.DEFAULT_UDP_PAYLOAD;
     Duration heartbeatInterval = Duration.ofMillis(250);
     Duration linger = Duration.ofSeconds(2);
     Duration idleTimeout = Duration.ofSeconds(30);
     Duration connectTimeout = Duration.ofSeconds(5);
     Duration deadAfter = Duration.ofSeconds(1);
-    Supplier<PathScheduler> scheduler = PathSchedulers::minRtt;
-    String schedulerName = "min-rtt";
+    Supplier<PathScheduler> scheduler = PathSchedulers::earliestArrival;
+    String schedulerName = "earliest-arrival";
     int eventLoopThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     KwikTransportBuilder() {
@@ -69,6 +71,17 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
         return self();
     }
 
+    /**
+     * Largest UDP payload this end sends, in bytes: 1200 to 1472. Default 1350, which fits the MTU of nearly every
+     * path (tunnels, PPPoE, VPNs). Where every path has an MTU of 1500 (a data centre, a LAN, these benchmarks'
+     * links), 1452 carries about 1.3% more per link (docs/BENCHMARKS.md); too large a value for a path's MTU
+     * loses every full-size datagram after the handshake, so the path dies. Always received up to 1472.
+     */
+    public B maxUdpPayload(int bytes) {
+        this.maxUdpPayload = (int) checkRange("maxUdpPayload", bytes, 1200, QuicCodecs.MAX_UDP_PAYLOAD);
+        return self();
+    }
+
     /** PING interval on each path's control stream. Default 250 ms. */
     public B heartbeatInterval(Duration interval) {
         this.heartbeatInterval = checkDuration("heartbeatInterval", interval);
@@ -100,7 +113,8 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
     }
 
     /**
-     * How each session picks a path per packet, by name: {@code min-rtt} (default), {@code round-robin},
+     * How each session picks a path per packet, by name: {@code earliest-arrival} (default), {@code min-rtt},
+     * {@code round-robin},
      * {@code weighted}, {@code redundant}.
      */
     public B scheduler(String name) {
@@ -127,7 +141,7 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
     String transportSettings() {
         return "scheduler=" + schedulerName + ", streamWindow=" + streamWindow + ", sessionWindow=" + sessionWindow
                 + ", maxConcurrentStreams=" + maxConcurrentStreams + ", streamsPerChannel=" + streamsPerChannel
-                + ", maxFramePayload=" + maxFramePayload + ", heartbeatInterval=" + heartbeatInterval.toMillis()
+                + ", maxFramePayload=" + maxFramePayload + ", maxUdpPayload=" + maxUdpPayload + ", heartbeatInterval=" + heartbeatInterval.toMillis()
                 + "ms, deadAfter=" + deadAfter.toMillis() + "ms, linger=" + linger.toMillis() + "ms, idleTimeout="
                 + idleTimeout.toMillis() + "ms, connectTimeout=" + connectTimeout.toMillis() + "ms, eventLoopThreads="
                 + eventLoopThreads;
@@ -135,7 +149,8 @@ public abstract class KwikTransportBuilder<B extends KwikTransportBuilder<B>> {
 
     TransportConfig config() {
         return new TransportConfig(streamWindow, sessionWindow, maxConcurrentStreams, streamsPerChannel, maxFramePayload,
-                Frames.MAX_PACKET_SIZE, heartbeatInterval, linger, idleTimeout, connectTimeout, deadAfter, scheduler);
+                Frames.MAX_PACKET_SIZE, maxUdpPayload, heartbeatInterval, linger, idleTimeout, connectTimeout, deadAfter,
+                scheduler);
     }
 
     static long checkRange(String name, long value, long min, long max) {

@@ -13,7 +13,7 @@ public interface SchedulablePath {
 
     /**
      * Lowest heartbeat RTT seen over roughly the last ten seconds, in nanoseconds: the path's delay without its
-     * queue. 0 before the first sample.
+     * queue. Before the first heartbeat sample, QUIC's smoothed RTT (from the handshake); 0 before either.
      */
     long minRttNanos();
 
@@ -26,6 +26,20 @@ public interface SchedulablePath {
      * in flight), but they wait in its queue.
      */
     boolean hasCapacity();
+
+    /** QUIC's congestion window as last sampled (every heartbeat), in bytes; 0 before the first sample. */
+    default long congestionWindowBytes() {
+        return 0;
+    }
+
+    /**
+     * The rate this path can deliver, in bytes per second: QUIC's congestion window over QUIC's smoothed RTT as
+     * last sampled (every heartbeat). On a saturated path that is the rate it achieves; on an idle one, what its
+     * congestion controller would allow. 0 before the first sample.
+     */
+    default long deliveryRateBytesPerSecond() {
+        return 0;
+    }
 
     /** Weight for the {@code weighted} scheduler (default 1). */
     int weight();

@@ -22,6 +22,7 @@ final class UdpRelay implements AutoCloseable {
     private volatile boolean cut;
     private volatile double loss;
     private volatile long bytesPerSecond;
+    private final java.util.concurrent.atomic.AtomicInteger largestDown = new java.util.concurrent.atomic.AtomicInteger();
 
     UdpRelay(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -61,6 +62,7 @@ final class UdpRelay implements AutoCloseable {
                         client = p.getSocketAddress();
                         back.send(new DatagramPacket(buf, p.getLength(), target));
                     } else if (client != null) {
+                        largestDown.accumulateAndGet(p.getLength(), Math::max);
                         front.send(new DatagramPacket(buf, p.getLength(), client));
                     }
                 } catch (IOException e) {
@@ -70,6 +72,11 @@ final class UdpRelay implements AutoCloseable {
         }, name);
         t.setDaemon(true);
         t.start();
+    }
+
+    /** The largest UDP payload forwarded from the server to the client so far, in bytes. */
+    int largestDatagramToClient() {
+        return largestDown.get();
     }
 
     /** Where the client should send (a loopback address and port). */

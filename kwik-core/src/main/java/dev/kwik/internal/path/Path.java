@@ -122,6 +122,10 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
     private volatile long packetsLost;
     private volatile long packetsRetransmitted;
     private volatile long congestionWindow;
+    private volatile long quicRttNanos;
+    /** When QUIC's figures were last asked for on an acknowledgement (event loop only). */
+    private long statsSampledNanos;
+    static final long BUSY_STATS_INTERVAL_NANOS = 20_000_000;
 
     public Path(long id, PathConnection conn, PathOwner owner, int streamsPerChannel) {
         this.id = id;
@@ -608,6 +612,7 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
         liveness.start(intervalMillis, deadAfterMillis);
         conn.remoteAddress(); // remember the peer while the connection still knows it
         state = PathState.ACTIVE;
+        conn.sampleStats(this); // the scheduler's rate and window from the handshake on, not from the first PING
         heartbeat = conn.eventLoop().scheduleAtFixedRate(this::ping, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
         if (earlyData != null) {
             ByteBuf b;
@@ -676,9 +681,11 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
         liveness.onPong(seq);
     }
 
+    /** The heartbeat's windowed minimum RTT; before the first PONG, QUIC's RTT from the handshake. */
     @Override
     public long minRttNanos() {
-        return rtt.minNanos();
+        long m = rtt.minNanos();
+        return m > 0 ? m : quicRttNanos;
     }
 
     void onAck(long[] ranges, int rangeCount) throws WireException {
@@ -686,6 +693,13 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
             sent.ack(ranges[2 * i + 1], ranges[2 * i]);
         }
         unackedBytes = sent.unackedBytes();
+        long now = System.nanoTime();
+        if (now - statsSampledNanos > BUSY_STATS_INTERVAL_NANOS) {
+            // While data flows, QUIC's window and RTT move within a few round trips: the scheduler needs them
+            // fresher than the heartbeat gives them.
+            statsSampledNanos = now;
+            conn.sampleStats(this);
+        }
         if (!drainWaiters.isEmpty() && isDrained()) {
             completeDrainWaiters();
         }
@@ -720,10 +734,28 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
     }
 
     @Override
-    public void onQuicStats(long lost, long retransmitted, long cwnd) {
+    public void onQuicStats(long lost, long retransmitted, long cwnd, long rttNanos) {
         packetsLost = lost;
         packetsRetransmitted = retransmitted;
         congestionWindow = cwnd;
+        quicRttNanos = rttNanos;
+    }
+
+    /** QUIC's congestion window as last sampled, bytes; 0 before the first sample. */
+    @Override
+    public long congestionWindowBytes() {
+        return congestionWindow;
+    }
+
+    /**
+     * What this path delivers, bytes per second: QUIC's congestion window over its smoothed RTT as last sampled
+     * (the rate its congestion controller allows, which on a saturated path is the rate it achieves); 0 before
+     * the first sample.
+     */
+    @Override
+    public long deliveryRateBytesPerSecond() {
+        long r = quicRttNanos;
+        return r <= 0 ? 0 : congestionWindow * 1_000_000_000L / r;
     }
 
     // ------------------------------------------------------------------ observation (any thread)

@@ -42,8 +42,13 @@ public interface PathConnection {
      */
     void sampleStats(StatsSink sink);
 
-    /** Receives QUIC-level figures of one connection: cumulative packet counts and the current window. */
+    /**
+     * Receives QUIC-level figures of one connection: cumulative packet counts, the current congestion window and
+     * QUIC's smoothed RTT (nanoseconds); 0 where unknown. (Not quiche's delivery rate: it is one recent sample,
+     * app-limited at the start of a path and noisy after; window over RTT tracked the links' rates better in the
+     * heterogeneous benchmark.)
+     */
     interface StatsSink {
-        void onQuicStats(long packetsLost, long packetsRetransmitted, long congestionWindowBytes);
+        void onQuicStats(long packetsLost, long packetsRetransmitted, long congestionWindowBytes, long rttNanos);
     }
 }

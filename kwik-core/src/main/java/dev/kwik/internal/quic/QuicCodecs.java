@@ -38,7 +38,16 @@ import java.util.concurrent.TimeUnit;
  * {@code -Dkwik.transport=nio}, NIO.
  */
 public final class QuicCodecs {
-    public static final int UDP_PAYLOAD = 1350;
+    /** UDP payload sent unless configured otherwise: fits nearly every path's MTU. */
+    public static final int DEFAULT_UDP_PAYLOAD = 1350;
+    /** Largest UDP payload received (and allowed to be configured): IPv4 over an MTU of 1500. */
+    public static final int MAX_UDP_PAYLOAD = 1472;
+    /**
+     * Bytes of the connection ids each end chooses for itself. Every short-header datagram carries the peer's:
+     * quiche's default of 20 cost 12 bytes per datagram more than 8 (0.9% of a link; docs/BENCHMARKS.md). KWIK
+     * routes nothing by connection id, and 8 random bytes keep collisions out of reach.
+     */
+    static final int CONNECTION_ID_LENGTH = 8;
     /**
      * Datagrams read per wake-up. An allocator passed as an option keeps its own default of one, not the 16 a
      * datagram channel gives the allocator it creates itself: with one, every data datagram cost a read-complete,
@@ -70,8 +79,9 @@ public final class QuicCodecs {
                 .initialMaxStreamDataUnidirectional(QUIC_STREAM_WINDOW)
                 .initialMaxStreamsBidirectional(1)
                 .initialMaxStreamsUnidirectional(4096)
-                .maxRecvUdpPayloadSize(UDP_PAYLOAD)
-                .maxSendUdpPayloadSize(UDP_PAYLOAD);
+                .maxRecvUdpPayloadSize(MAX_UDP_PAYLOAD)
+                .maxSendUdpPayloadSize(c.maxUdpPayload())
+                .localConnectionIdLength(CONNECTION_ID_LENGTH);
     }
 
     /** A server codec builder with {@link #configure} applied and, with epoll, GSO on every accepted connection. */
@@ -119,8 +129,8 @@ public final class QuicCodecs {
             // Netty's 2048-byte default it holds one, and each datagram costs a system call). Not UDP_GRO: with Netty
             // 4.2.17 coalesced reads collapsed raw QUIC to about 10 MB/s here.
             return b.channel(EpollDatagramChannel.class)
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_PAYLOAD)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_PAYLOAD * EPOLL_DATAGRAMS_PER_READ)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_UDP_PAYLOAD)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_PAYLOAD * EPOLL_DATAGRAMS_PER_READ)
                             .maxMessagesPerRead(EPOLL_DATAGRAMS_PER_READ));
         }
         return b.channel(NioDatagramChannel.class)

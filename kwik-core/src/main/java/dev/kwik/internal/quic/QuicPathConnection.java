@@ -168,8 +168,12 @@ final class QuicPathConnection implements PathConnection {
             }
             QuicConnectionStats s = (QuicConnectionStats) f.getNow();
             quic.collectPathStats(0).addListener(g -> {
-                long cwnd = g.isSuccess() ? ((QuicConnectionPathStats) g.getNow()).cwnd() : 0;
-                sink.onQuicStats(s.lost(), s.retrans(), cwnd);
+                if (g.isSuccess()) {
+                    QuicConnectionPathStats ps = (QuicConnectionPathStats) g.getNow();
+                    sink.onQuicStats(s.lost(), s.retrans(), ps.cwnd(), ps.rtt());
+                } else {
+                    sink.onQuicStats(s.lost(), s.retrans(), 0, 0);
+                }
             });
         });
     }

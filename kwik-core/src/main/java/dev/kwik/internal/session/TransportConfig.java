@@ -14,6 +14,7 @@ import java.util.function.Supplier;
  * @param streamsPerChannel    logical streams per QUIC data stream (1 = one QUIC stream each)
  * @param maxFramePayload      largest STREAM frame payload, bytes
  * @param maxPacketSize        largest packet accepted, bytes
+ * @param maxUdpPayload        largest UDP payload sent, bytes
  * @param heartbeatInterval    PING interval per path
  * @param linger               how long close() waits for the peer to acknowledge what was written
  * @param idleTimeout          QUIC idle timeout
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
  * @param schedulerFactory     makes each session's path scheduler
  */
 public record TransportConfig(long streamWindow, long sessionWindow, long maxConcurrentStreams, int streamsPerChannel,
-                              int maxFramePayload, int maxPacketSize, Duration heartbeatInterval, Duration linger,
+                              int maxFramePayload, int maxPacketSize, int maxUdpPayload, Duration heartbeatInterval, Duration linger,
                               Duration idleTimeout, Duration connectTimeout, Duration deadAfter,
                               Supplier<PathScheduler> schedulerFactory) {
     public static final long VERSION = 1;

@@ -40,6 +40,12 @@ public class KwikProperties implements Validator {
      */
     private Duration idleTimeout = Duration.ofSeconds(30);
 
+    /**
+     * Largest UDP payload sent, bytes (1200 to 1472). 1350 fits nearly every path; 1452 carries about 1.3% more
+     * where every path has an MTU of 1500, and loses full-size datagrams (so the path) where one has less.
+     */
+    private int maxUdpPayload = 1350;
+
     public Server getServer() {
         return server;
     }
@@ -70,6 +76,14 @@ public class KwikProperties implements Validator {
 
     public Observation getObservation() {
         return observation;
+    }
+
+    public int getMaxUdpPayload() {
+        return maxUdpPayload;
+    }
+
+    public void setMaxUdpPayload(int maxUdpPayload) {
+        this.maxUdpPayload = maxUdpPayload;
     }
 
     public Duration getIdleTimeout() {
@@ -407,7 +421,7 @@ public class KwikProperties implements Validator {
     public static class Scheduler {
 
         /** The scheduling policy of every session. */
-        private SchedulerPolicy policy = SchedulerPolicy.MIN_RTT;
+        private SchedulerPolicy policy = SchedulerPolicy.EARLIEST_ARRIVAL;
 
         /**
          * Weights for the weighted policy (1 to 1000, default 1), keyed by the remote address of a server's
@@ -435,6 +449,11 @@ public class KwikProperties implements Validator {
 
     /** Built-in path schedulers. */
     public enum SchedulerPolicy {
+        /**
+         * Each packet on the path where it arrives first (bytes in flight, delivery rate, minimum RTT): paths of
+         * different speeds and delays finish together.
+         */
+        EARLIEST_ARRIVAL("earliest-arrival"),
         /** The path with the lowest minimum RTT that has room; near-equal paths share by bytes in flight. */
         MIN_RTT("min-rtt"),
         /** Paths in turn. */

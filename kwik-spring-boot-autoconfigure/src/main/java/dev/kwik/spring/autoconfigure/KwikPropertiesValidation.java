@@ -63,7 +63,7 @@ final class KwikPropertiesValidation {
         exists("client.ssl.trustCertificate", "kwik.client.ssl.trust-certificate", cs.getTrustCertificate());
 
         if (p.getScheduler().getPolicy() == null) {
-            reject("scheduler.policy", "kwik.scheduler.policy must be one of min-rtt, round-robin, weighted, redundant");
+            reject("scheduler.policy", "kwik.scheduler.policy must be one of earliest-arrival, min-rtt, round-robin, weighted, redundant");
         }
         for (Map.Entry<String, Integer> w : p.getScheduler().getWeights().entrySet()) {
             Integer v = w.getValue();
@@ -84,6 +84,7 @@ final class KwikPropertiesValidation {
         size("flowControl.sessionWindow", "kwik.flow-control.session-window", p.getFlowControl().getSessionWindow(),
                 1024, 1L << 40);
         positive("idleTimeout", "kwik.idle-timeout", p.getIdleTimeout());
+        range("maxUdpPayload", "kwik.max-udp-payload", p.getMaxUdpPayload(), 1200, 1472);
         positive("metrics.refreshInterval", "kwik.metrics.refresh-interval", p.getMetrics().getRefreshInterval());
     }
 

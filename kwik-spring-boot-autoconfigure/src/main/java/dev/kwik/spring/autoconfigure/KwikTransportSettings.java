@@ -16,6 +16,7 @@ final class KwikTransportSettings {
                 .streamWindow(p.getFlowControl().getStreamWindow().toBytes())
                 .sessionWindow(p.getFlowControl().getSessionWindow().toBytes())
                 .idleTimeout(p.getIdleTimeout())
+                .maxUdpPayload(p.getMaxUdpPayload())
                 .connectTimeout(p.getClient().getConnectTimeout());
     }
 }

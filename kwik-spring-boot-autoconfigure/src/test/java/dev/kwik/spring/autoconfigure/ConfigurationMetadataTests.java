@@ -53,6 +53,6 @@ class ConfigurationMetadataTests {
     @Test
     void schedulerPolicyHasValueHints() throws Exception {
         List<String> values = JsonPath.read(metadata(), "$.hints[?(@.name == 'kwik.scheduler.policy')].values[*].value");
-        assertThat(values).containsExactly("min-rtt", "round-robin", "weighted", "redundant");
+        assertThat(values).containsExactly("earliest-arrival", "min-rtt", "round-robin", "weighted", "redundant");
     }
 }

@@ -89,7 +89,7 @@ class KwikFailureAnalyzersTests {
         assertThatThrownBy(() -> new SpringApplicationBuilder(ClientApp.class).web(WebApplicationType.NONE)
                 .properties("kwik.scheduler.policy=fast").run()).isNotNull();
         assertThat(output).contains("Failed to bind kwik.scheduler.policy=\"fast\"")
-                .contains("Set kwik.scheduler.policy to one of: min-rtt, round-robin, weighted, redundant.")
+                .contains("Set kwik.scheduler.policy to one of: earliest-arrival, min-rtt, round-robin, weighted, redundant.")
                 .doesNotContain("MIN_RTT");
     }
 
