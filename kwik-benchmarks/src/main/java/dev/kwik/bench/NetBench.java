@@ -108,13 +108,13 @@ public final class NetBench {
 
     /** One path on one link, primary + secondary, two paths to one server: goodput over link rates. */
     private void aggregate() throws Exception {
-        List<Double> single = measure("single path", () -> transfer(new Setup().links(FAST, FAST)).mbit());
+        List<Double> single = measureWarm("single path", new Setup().links(FAST, FAST), Result::mbit);
         out.add("KWIK one path on one 100 Mbit/s link, goodput / link rate", "", ratio(single, FAST_MBIT), null, 0);
         addCpu();
-        List<Double> ps = measure("primary + secondary", () -> transfer(new Setup().links(FAST, FAST).secondary()).mbit());
+        List<Double> ps = measureWarm("primary + secondary", new Setup().links(FAST, FAST).secondary(), Result::mbit);
         out.add("KWIK primary + secondary (2 × 100 Mbit/s), goodput / sum of link rates", "", ratio(ps, 2 * FAST_MBIT), ">=", 0.95);
         addCpu();
-        List<Double> same = measure("two paths to one server", () -> transfer(new Setup().links(FAST, FAST).sameServer()).mbit());
+        List<Double> same = measureWarm("two paths to one server", new Setup().links(FAST, FAST).sameServer(), Result::mbit);
         out.add("KWIK two paths to one server (2 × 100 Mbit/s), goodput / sum of link rates", "", ratio(same, 2 * FAST_MBIT), ">=", 0.95);
         addCpu();
         out.add("why bother: KWIK primary + secondary / KWIK one path", "×", List.of(Results.median(ps) / Results.median(single)), null, 0);
@@ -143,13 +143,13 @@ public final class NetBench {
 
     /** The same on two 400 Mbit/s links: KWIK one path, primary + secondary, two paths to one server, MPTCP. */
     private void faster() throws Exception {
-        List<Double> single = measure("single path, 400 Mbit/s", () -> transfer(new Setup().links(FASTER, FASTER)).mbit());
+        List<Double> single = measureWarm("single path, 400 Mbit/s", new Setup().links(FASTER, FASTER), Result::mbit);
         out.add("KWIK one path on one 400 Mbit/s link, goodput / link rate", "", ratio(single, FASTER_MBIT), null, 0);
         addCpu();
-        List<Double> ps = measure("primary + secondary, 2 x 400 Mbit/s", () -> transfer(new Setup().links(FASTER, FASTER).secondary()).mbit());
+        List<Double> ps = measureWarm("primary + secondary, 2 x 400 Mbit/s", new Setup().links(FASTER, FASTER).secondary(), Result::mbit);
         out.add("KWIK primary + secondary (2 × 400 Mbit/s), goodput / sum of link rates", "", ratio(ps, 2 * FASTER_MBIT), null, 0);
         addCpu();
-        List<Double> same = measure("two paths to one server, 2 x 400 Mbit/s", () -> transfer(new Setup().links(FASTER, FASTER).sameServer()).mbit());
+        List<Double> same = measureWarm("two paths to one server, 2 x 400 Mbit/s", new Setup().links(FASTER, FASTER).sameServer(), Result::mbit);
         out.add("KWIK two paths to one server (2 × 400 Mbit/s), goodput / sum of link rates", "", ratio(same, 2 * FASTER_MBIT), null, 0);
         addCpu();
         if (missingTools("iperf3", "mptcpize", "nstat") == null) {
@@ -174,16 +174,16 @@ public final class NetBench {
         double ideal = size * 8 / 70e6;
         double achievable = 0;
         if (!quick) {
-            List<Double> fast = measure("one path on 50 Mbit/s 10 ms", () -> transfer(new Setup().links("50mbit", FAST).delays(5, 0)).mbit());
+            List<Double> fast = measureWarm("one path on 50 Mbit/s 10 ms", new Setup().links("50mbit", FAST).delays(5, 0), Result::mbit);
             out.add("one path alone on the 50 Mbit/s 10 ms link, goodput / link rate", "", ratio(fast, 50), null, 0);
-            List<Double> slow = measure("one path on 20 Mbit/s 100 ms", () -> transfer(new Setup().links("20mbit", FAST).delays(50, 0)).mbit());
+            List<Double> slow = measureWarm("one path on 20 Mbit/s 100 ms", new Setup().links("20mbit", FAST).delays(50, 0), Result::mbit);
             out.add("one path alone on the 20 Mbit/s 100 ms link, goodput / link rate", "", ratio(slow, 20), null, 0);
             achievable = size * 8 / ((Results.median(fast) + Results.median(slow)) * 1e6);
         }
         double best = Double.MAX_VALUE;
-        for (String scheduler : List.of("min-rtt", "round-robin", "weighted")) {
-            List<Double> t = measure("heterogeneous " + scheduler, () -> transfer(new Setup().links("50mbit", "20mbit")
-                    .sameServer().delays(5, 50).scheduler(scheduler).weights("50,20")).completionSeconds());
+        for (String scheduler : List.of(System.getProperty("kwik.bench.schedulers", "min-rtt,earliest-arrival,round-robin,weighted").split(","))) {
+            List<Double> t = measureWarm("heterogeneous " + scheduler, new Setup().links("50mbit", "20mbit")
+                    .sameServer().delays(5, 50).scheduler(scheduler).weights("50,20"), Result::completionSeconds);
             out.add("heterogeneous (50 Mbit/s 10 ms + 20 Mbit/s 100 ms), " + scheduler + ": completion / ideal (" + fmt(ideal) + " s)",
                     "×", t.stream().map(x -> x / ideal).toList(), null, 0);
             best = Math.min(best, Results.median(t) / ideal);
@@ -198,9 +198,9 @@ public final class NetBench {
     /** Random loss on link a2 of two paths to one server, against the same without loss. */
     private void loss() throws Exception {
         List<Double> clean = kept.containsKey("same") ? kept.get("same")
-                : measure("no loss", () -> transfer(new Setup().links(FAST, FAST).sameServer()).mbit());
+                : measureWarm("no loss", new Setup().links(FAST, FAST).sameServer(), Result::mbit);
         for (double p : new double[] {0.01, 0.03}) {
-            List<Double> lossy = measure("loss " + p, () -> transfer(new Setup().links(FAST, FAST).sameServer().loss(p)).mbit());
+            List<Double> lossy = measureWarm("loss " + p, new Setup().links(FAST, FAST).sameServer().loss(p), Result::mbit);
             out.add(String.format(Locale.ROOT, "two paths to one server, %.0f%% loss on one: goodput", p * 100), "Mbit/s", lossy, null, 0);
             out.add(String.format(Locale.ROOT, "two paths to one server, %.0f%% loss on one: goodput / without loss", p * 100), "",
                     List.of(Results.median(lossy) / Results.median(clean)), null, 0);
@@ -254,6 +254,30 @@ public final class NetBench {
         return xs;
     }
 
+    /** Transfers before the measured ones in each setup ({@code -Dkwik.bench.warmupTransfers}, default 1). */
+    private static final int WARM_TRANSFERS = Integer.getInteger("kwik.bench.warmupTransfers", 1);
+
+    /**
+     * {@link #runs} transfers in one setup after {@link #WARM_TRANSFERS} unmeasured ones, all between the same node
+     * JVMs: the figures are those of JVMs that compiled KWIK's hot paths on these links (a fresh JVM's C2 took
+     * most of a core during the first transfers, on a machine whose two cores the three nodes share), as a
+     * long-running server is; each transfer is a new session, so slow start and path set-up are measured.
+     */
+    private List<Double> measureWarm(String what, Setup s, java.util.function.ToDoubleFunction<Result> figure) throws Exception {
+        busy.clear();
+        cpuPerGib.clear();
+        List<Result> all = transfers(s, WARM_TRANSFERS + runs);
+        busy.subList(0, WARM_TRANSFERS).clear();
+        cpuPerGib.subList(0, WARM_TRANSFERS).clear();
+        List<Double> xs = new ArrayList<>();
+        for (int i = WARM_TRANSFERS; i < all.size(); i++) {
+            double x = figure.applyAsDouble(all.get(i));
+            System.out.printf(Locale.ROOT, "%s run %d/%d: %s%n", what, i - WARM_TRANSFERS + 1, runs, fmt(x));
+            xs.add(x);
+        }
+        return xs;
+    }
+
     private static List<Double> ratio(List<Double> xs, double of) {
         return xs.stream().map(x -> x / of).toList();
     }
@@ -273,7 +297,7 @@ public final class NetBench {
         double loss;
         int delayA;
         int delayB;
-        String scheduler = "min-rtt";
+        String scheduler = System.getProperty("kwik.bench.scheduler", "earliest-arrival");
         String weights;
 
         Setup links(String a, String b) {
@@ -350,6 +374,14 @@ public final class NetBench {
      * in front of the primary's two addresses.
      */
     private Result transfer(Setup s) throws Exception {
+        return transfers(s, 1).get(0);
+    }
+
+    /**
+     * {@code count} transfers in one setup, one after the other, each in a new session between the same node
+     * JVMs; the machine's CPU is recorded for each.
+     */
+    private List<Result> transfers(Setup s, int count) throws Exception {
         try (Netns n = new Netns()) {
             n.namespace("kwik-c");
             n.namespace("kwik-p");
@@ -387,16 +419,17 @@ public final class NetBench {
                 primary.addAll(List.of("--add-path", "10.201.3.2:4433"));
             }
             if (s.secondary) {
-                primary.addAll(List.of("--add-path", "10.201.2.2:4433"));
+                primary.addAll(List.of("--add-path", "10.201.2.2:4433", "--await-paths", "true"));
             }
             primary.addAll(List.of("--scheduler", s.scheduler));
             if (s.weights != null) {
                 primary.addAll(List.of("--weights", s.weights));
             }
             primary.addAll(tls);
+            primary.addAll(List.of("--transfers", String.valueOf(count)));
             NodeProcess sec = null;
             if (s.secondary) {
-                List<String> a = new ArrayList<>(List.of("secondary", "--bind", "10.201.2.2:4433"));
+                List<String> a = new ArrayList<>(List.of("secondary", "--bind", "10.201.2.2:4433", "--transfers", String.valueOf(count)));
                 a.addAll(tls);
                 sec = NodeProcess.java(n, "kwik-s", a);
             }
@@ -409,31 +442,15 @@ public final class NetBench {
                 pri.awaitLine("READY");
                 NodeProcess client = NodeProcess.java(n, "kwik-c", List.of("client", "--primary", "10.201.1.2:4433",
                         "--size", String.valueOf(size), "--progress-every", String.valueOf(size / 2),
-                        "--stream-window", String.valueOf(Long.getLong("kwik.bench.window", 4L << 20))));
+                        "--stream-window", String.valueOf(Long.getLong("kwik.bench.window", 4L << 20)),
+                        "--transfers", String.valueOf(count)));
                 try {
-                    client.awaitLine("REQUESTED");
-                    long[] cpu0 = cpuTicks();
-                    if (s.cut) {
-                        client.awaitLine("PROGRESS");
-                        n.down("kwik-c", "kc-a1");
-                    }
-                    String line = client.awaitLine("RESULT");
-                    long[] cpu1 = cpuTicks();
-                    Map<String, String> kv = new HashMap<>();
-                    for (String part : line.substring("RESULT ".length()).split(" ")) {
-                        String[] p = part.split("=", 2);
-                        kv.put(p[0], p[1]);
-                    }
-                    kv.put("machine_busy", fmt(1 - (double) (cpu1[1] - cpu0[1]) / Math.max(1, cpu1[0] - cpu0[0])));
-                    if (!"true".equals(kv.get("ok"))) {
-                        throw new IllegalStateException("transfer not intact: " + line);
+                    List<Result> results = new ArrayList<>();
+                    for (int i = 0; i < count; i++) {
+                        results.add(awaitTransfer(s, n, client, pri, i));
                     }
                     ok = true;
-                    recordCpu(cpu0, cpu1);
-                    System.out.println("   " + line + " machine_busy=" + kv.get("machine_busy")
-                            + " cpu_s_per_gib=" + fmt(cpuPerGib.get(cpuPerGib.size() - 1)));
-                    System.out.println("   " + pri.awaitLine("PRIMARY"));
-                    return new Result(kv);
+                    return results;
                 } finally {
                     client.stop(!ok);
                 }
@@ -447,6 +464,32 @@ public final class NetBench {
                 }
             }
         }
+    }
+
+    /** The {@code i}-th transfer of a setup, from the client's request to its RESULT line. */
+    private Result awaitTransfer(Setup s, Netns n, NodeProcess client, NodeProcess pri, int i) throws Exception {
+        client.awaitLine("REQUESTED", i);
+        long[] cpu0 = cpuTicks();
+        if (s.cut) {
+            client.awaitLine("PROGRESS", 2 * i);
+            n.down("kwik-c", "kc-a1");
+        }
+        String line = client.awaitLine("RESULT", i);
+        long[] cpu1 = cpuTicks();
+        Map<String, String> kv = new HashMap<>();
+        for (String part : line.substring("RESULT ".length()).split(" ")) {
+            String[] p = part.split("=", 2);
+            kv.put(p[0], p[1]);
+        }
+        kv.put("machine_busy", fmt(1 - (double) (cpu1[1] - cpu0[1]) / Math.max(1, cpu1[0] - cpu0[0])));
+        if (!"true".equals(kv.get("ok"))) {
+            throw new IllegalStateException("transfer not intact: " + line);
+        }
+        recordCpu(cpu0, cpu1);
+        System.out.println("   " + line + " machine_busy=" + kv.get("machine_busy")
+                + " cpu_s_per_gib=" + fmt(cpuPerGib.get(cpuPerGib.size() - 1)));
+        System.out.println("   " + pri.awaitLine("PRIMARY", i));
+        return new Result(kv);
     }
 
     private static final Pattern RECEIVED = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)");

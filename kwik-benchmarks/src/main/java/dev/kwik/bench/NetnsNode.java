@@ -32,13 +32,15 @@ import java.util.concurrent.TimeUnit;
  * Uses the public API only.
  *
  * <pre>
- * primary   --bind IP:PORT [--also-bind IP:PORT] [--add-path HOST:PORT]... [--scheduler NAME] [--weights W0,W1,...]
- *           --cert PEM --key PEM --secret HEX
- * secondary --bind IP:PORT --cert PEM --key PEM --secret HEX
- * client    --primary HOST:PORT --size BYTES [--progress-every BYTES] [--stream-window BYTES]
+ * primary   --bind IP:PORT [--also-bind IP:PORT] [--add-path HOST:PORT]... [--await-paths true] [--scheduler NAME]
+ *           [--weights W0,W1,...] [--transfers N] --cert PEM --key PEM --secret HEX
+ * secondary --bind IP:PORT [--transfers N] --cert PEM --key PEM --secret HEX
+ * client    --primary HOST:PORT --size BYTES [--progress-every BYTES] [--stream-window BYTES] [--transfers N]
  * delay     --route LISTEN_IP:PORT,TARGET_IP:PORT,ONE_WAY_MS ...   (a {@link DelayRelay} per route, until killed)
  * </pre>
  * {@code --weights} gives the weighted scheduler's weight of the first path, then of each added path in order.
+ * {@code --transfers N}: N transfers one after the other, each in a new session of the same JVMs (the first
+ * ones warm the JIT up on the real links).
  * Certificates: the servers present the given certificate; the client trusts all (the suite measures transport
  * behaviour across hosts; certificate and host-name checks are covered by the core tests).
  */
@@ -94,7 +96,7 @@ public final class NetnsNode {
         KwikServer.Builder b = KwikServer.builder().bind(addr(one(o, "bind")))
                 .certificate(new File(one(o, "cert")), new File(one(o, "key")))
                 .serverId(id).clusterSecret(HexFormat.of().parseHex(one(o, "secret")))
-                .scheduler(o.getOrDefault("scheduler", List.of("min-rtt")).get(0));
+                .scheduler(o.getOrDefault("scheduler", List.of("earliest-arrival")).get(0));
         for (String a : o.getOrDefault("also-bind", List.of())) {
             b.alsoBind(addr(a));
         }
@@ -104,97 +106,121 @@ public final class NetnsNode {
     private static void primary(Map<String, List<String>> o) throws Exception {
         try (KwikServer server = server(o, "primary")) {
             System.out.println("READY");
-            KwikServerSession session = server.accept(T);
-            CompletableFuture<List<MissingRange>> lost = new CompletableFuture<>();
-            session.addPathListener(new PathListener() {
-                @Override
-                public void pathLost(KwikServerSession s, PathInfo path, List<MissingRange> missing) {
-                    if (path.role() == Role.SECONDARY) {
-                        lost.complete(missing);
-                    }
+            int transfers = Integer.parseInt(o.getOrDefault("transfers", List.of("1")).get(0));
+            for (int t = 0; t < transfers; t++) {
+                serve(server.accept(T), o);
+            }
+        }
+    }
+
+    /** One client session: its request, the paths to add, the chunks (half by the secondary, if any), its OK. */
+    private static void serve(KwikServerSession session, Map<String, List<String>> o) throws Exception {
+        CompletableFuture<List<MissingRange>> lost = new CompletableFuture<>();
+        session.addPathListener(new PathListener() {
+            @Override
+            public void pathLost(KwikServerSession s, PathInfo path, List<MissingRange> missing) {
+                if (path.role() == Role.SECONDARY) {
+                    lost.complete(missing);
                 }
-            });
-            KwikStream s = session.acceptStream(T);
-            String request = new String(s.readMessage(T), StandardCharsets.UTF_8);
-            long cpuAtStart = cpuNanos();
-            long size = Long.parseLong(request.substring("GET ".length()));
-            int chunks = (int) ((size + CHUNK - 1) / CHUNK);
-            ChunkSource src = new ChunkSource(CHUNK);
-            List<PathInfo> secondaries = new ArrayList<>();
-            List<PathInfo> paths = new ArrayList<>(session.allPaths());
-            for (String a : o.getOrDefault("add-path", List.of())) {
-                PathInfo p = session.addPath(addr(a)).get(20, TimeUnit.SECONDS);
+            }
+        });
+        KwikStream s = session.acceptStream(T);
+        String request = new String(s.readMessage(T), StandardCharsets.UTF_8);
+        long cpuAtStart = cpuNanos();
+        long size = Long.parseLong(request.substring("GET ".length()));
+        int chunks = (int) ((size + CHUNK - 1) / CHUNK);
+        ChunkSource src = new ChunkSource(CHUNK);
+        List<PathInfo> secondaries = new ArrayList<>();
+        List<PathInfo> paths = new ArrayList<>(session.allPaths());
+        String[] weights = o.containsKey("weights") ? one(o, "weights").split(",") : new String[0];
+        for (int i = 0; i < weights.length && i < paths.size(); i++) {
+            session.pathPreferences(paths.get(i).pathId(), Integer.parseInt(weights[i]), false);
+        }
+        // Like an application would, the primary writes while paths to its own addresses join; it waits
+        // only where it needs the path (--await-paths true: a secondary it delegates to).
+        boolean await = Boolean.parseBoolean(o.getOrDefault("await-paths", List.of("false")).get(0));
+        List<String> adds = o.getOrDefault("add-path", List.of());
+        for (int k = 0; k < adds.size(); k++) {
+            int w = paths.size() + k < weights.length ? Integer.parseInt(weights[paths.size() + k]) : 0;
+            CompletableFuture<PathInfo> joining = session.addPath(addr(adds.get(k))).thenApply(p -> {
                 System.out.println("PATH " + p);
-                paths.add(p);
+                if (w > 0) {
+                    session.pathPreferences(p.pathId(), w, false);
+                }
+                return p;
+            });
+            if (await) {
+                PathInfo p = joining.get(20, TimeUnit.SECONDS);
                 if (p.role() == Role.SECONDARY) {
                     secondaries.add(p);
                 }
             }
-            if (o.containsKey("weights")) {
-                String[] w = one(o, "weights").split(",");
-                for (int i = 0; i < w.length && i < paths.size(); i++) {
-                    session.pathPreferences(paths.get(i).pathId(), Integer.parseInt(w[i]), false);
-                }
-            }
-            CompletableFuture<RawMessage> done = new CompletableFuture<>();
-            boolean delegate = !secondaries.isEmpty();
-            if (delegate) {
-                session.sendRaw(secondaries.get(0).pathId(), ("write-odd stream=" + s.id() + " size=" + size).getBytes(StandardCharsets.UTF_8));
-                CompletableFuture.runAsync(() -> done.complete(session.receiveRaw(T)));
-            }
-            CompletableFuture<Void> refill = lost.thenAcceptAsync(missing -> {
-                System.out.println("LOST secondary, re-sending " + missing.size() + " ranges");
-                for (MissingRange r : missing) {
-                    long end = r.isOpenEnded() ? size : r.offset() + r.length();
-                    for (long off = r.offset(); off < end; ) {
-                        int index = (int) (off / CHUNK);
-                        int inChunk = (int) (off % CHUNK);
-                        int n = (int) Math.min(Math.min(CHUNK - inChunk, end - off), size - off);
-                        byte[] c = src.chunk(index, (int) Math.min(CHUNK, size - (long) index * CHUNK));
-                        s.write(off, c, inChunk, n);
-                        off += n;
-                    }
-                }
-            });
-            for (int i = 0; i < chunks; i += delegate ? 2 : 1) {
-                int len = (int) Math.min(CHUNK, size - (long) i * CHUNK);
-                s.write((long) i * CHUNK, src.chunk(i, len), 0, len);
-            }
-            if (delegate) {
-                CompletableFuture.anyOf(done, refill).get(300, TimeUnit.SECONDS);
-                if (lost.isDone()) {
-                    refill.get(300, TimeUnit.SECONDS);
-                }
-            }
-            s.writePosition(size);
-            s.close();
-            String ack = new String(s.readMessage(T), StandardCharsets.UTF_8);
-            System.out.printf("PRIMARY %s cpu_seconds=%.2f paths=%s%n", ack, (cpuNanos() - cpuAtStart) / 1e9, session.allPaths());
         }
+        CompletableFuture<RawMessage> done = new CompletableFuture<>();
+        boolean delegate = !secondaries.isEmpty();
+        if (delegate) {
+            session.sendRaw(secondaries.get(0).pathId(), ("write-odd stream=" + s.id() + " size=" + size).getBytes(StandardCharsets.UTF_8));
+            CompletableFuture.runAsync(() -> done.complete(session.receiveRaw(T)));
+        }
+        CompletableFuture<Void> refill = lost.thenAcceptAsync(missing -> {
+            System.out.println("LOST secondary, re-sending " + missing.size() + " ranges");
+            for (MissingRange r : missing) {
+                long end = r.isOpenEnded() ? size : r.offset() + r.length();
+                for (long off = r.offset(); off < end; ) {
+                    int index = (int) (off / CHUNK);
+                    int inChunk = (int) (off % CHUNK);
+                    int n = (int) Math.min(Math.min(CHUNK - inChunk, end - off), size - off);
+                    byte[] c = src.chunk(index, (int) Math.min(CHUNK, size - (long) index * CHUNK));
+                    s.write(off, c, inChunk, n);
+                    off += n;
+                }
+            }
+        });
+        for (int i = 0; i < chunks; i += delegate ? 2 : 1) {
+            int len = (int) Math.min(CHUNK, size - (long) i * CHUNK);
+            s.write((long) i * CHUNK, src.chunk(i, len), 0, len);
+        }
+        if (delegate) {
+            CompletableFuture.anyOf(done, refill).get(300, TimeUnit.SECONDS);
+            if (lost.isDone()) {
+                refill.get(300, TimeUnit.SECONDS);
+            }
+        }
+        s.writePosition(size);
+        s.close();
+        String ack = new String(s.readMessage(T), StandardCharsets.UTF_8);
+        System.out.printf("PRIMARY %s cpu_seconds=%.2f paths=%s%n", ack, (cpuNanos() - cpuAtStart) / 1e9, session.allPaths());
     }
 
     private static void secondary(Map<String, List<String>> o) throws Exception {
         try (KwikServer server = server(o, "secondary")) {
             System.out.println("READY");
-            KwikServerSession session = server.accept(T);
-            String cmd = new String(session.receiveRaw(T).data(), StandardCharsets.UTF_8);
-            long streamId = Long.parseLong(cmd.replaceAll(".*stream=(\\d+).*", "$1"));
-            long size = Long.parseLong(cmd.replaceAll(".*size=(\\d+).*", "$1"));
-            int chunks = (int) ((size + CHUNK - 1) / CHUNK);
-            ChunkSource src = new ChunkSource(CHUNK);
-            KwikStream w = session.attachStream(streamId);
-            for (int i = 1; i < chunks; i += 2) {
-                int len = (int) Math.min(CHUNK, size - (long) i * CHUNK);
-                w.write((long) i * CHUNK, src.chunk(i, len), 0, len);
+            int transfers = Integer.parseInt(o.getOrDefault("transfers", List.of("1")).get(0));
+            for (int t = 0; t < transfers; t++) {
+                writeOdd(server.accept(T));
             }
-            w.close();
-            session.sendRaw(0, "done".getBytes(StandardCharsets.UTF_8));
-            // Stay until the client leaves, so that what was written is acknowledged.
-            try {
-                session.acceptStream(T);
-            } catch (RuntimeException e) {
-                System.out.println("SECONDARY finished: " + e.getMessage());
-            }
+        }
+    }
+
+    /** One session of the primary's: the odd chunks of the file, at the offsets the primary's command names. */
+    private static void writeOdd(KwikServerSession session) throws Exception {
+        String cmd = new String(session.receiveRaw(T).data(), StandardCharsets.UTF_8);
+        long streamId = Long.parseLong(cmd.replaceAll(".*stream=(\\d+).*", "$1"));
+        long size = Long.parseLong(cmd.replaceAll(".*size=(\\d+).*", "$1"));
+        int chunks = (int) ((size + CHUNK - 1) / CHUNK);
+        ChunkSource src = new ChunkSource(CHUNK);
+        KwikStream w = session.attachStream(streamId);
+        for (int i = 1; i < chunks; i += 2) {
+            int len = (int) Math.min(CHUNK, size - (long) i * CHUNK);
+            w.write((long) i * CHUNK, src.chunk(i, len), 0, len);
+        }
+        w.close();
+        session.sendRaw(0, "done".getBytes(StandardCharsets.UTF_8));
+        // Stay until the client leaves, so that what was written is acknowledged.
+        try {
+            session.acceptStream(T);
+        } catch (RuntimeException e) {
+            System.out.println("SECONDARY finished: " + e.getMessage());
         }
     }
 
@@ -272,53 +298,62 @@ public final class NetnsNode {
         long window = Long.parseLong(o.getOrDefault("stream-window", List.of(String.valueOf(2L << 20))).get(0));
         try (KwikClient client = KwikClient.builder().trustAll().streamWindow(window)
                 .sessionWindow(Math.max(16L << 20, 4 * window)).build()) {
-            KwikSession session = client.dial(addr(one(o, "primary")));
-            KwikStream s = session.openStream();
-            long requested = System.nanoTime();
-            long cpuAtRequest = cpuNanos();
-            s.write(("GET " + size).getBytes(StandardCharsets.UTF_8));
-            System.out.println("REQUESTED");
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            MessageDigest expected = MessageDigest.getInstance("SHA-256");
-            long got = 0;
-            long start = 0;
-            long last = 0;
-            long longestStall = 0;
-            long nextProgress = progressEvery;
-            int bad = 0;
-            for (int i = 0; i < chunks; i++) {
-                byte[] m = s.readMessage(T);
-                long now = System.nanoTime();
-                if (start == 0) {
-                    start = now;
-                } else {
-                    longestStall = Math.max(longestStall, now - last);
-                }
-                last = now;
-                byte[] want = src.chunk(i, (int) Math.min(CHUNK, size - (long) i * CHUNK));
-                if (m == null || !java.util.Arrays.equals(m, want)) {
-                    bad++;
-                }
-                if (m != null) {
-                    d.update(m);
-                    got += m.length;
-                }
-                expected.update(want);
-                if (got >= nextProgress) {
-                    System.out.println("PROGRESS " + got);
-                    nextProgress += progressEvery;
-                }
+            int transfers = Integer.parseInt(o.getOrDefault("transfers", List.of("1")).get(0));
+            for (int t = 0; t < transfers; t++) {
+                transfer(client, o, size, progressEvery, chunks, src);
             }
-            boolean eof = s.readMessage(T) == null;
-            double seconds = (last - start) / 1e9;
-            boolean ok = bad == 0 && eof && got == size && MessageDigest.isEqual(d.digest(), expected.digest());
-            s.write("OK".getBytes(StandardCharsets.UTF_8));
-            double completion = (last - requested) / 1e9;
-            double cpu = (cpuNanos() - cpuAtRequest) / 1e9;
-            System.out.printf("RESULT ok=%s bytes=%d seconds=%.3f goodput_mbit=%.2f completion_seconds=%.3f completion_mbit=%.2f cpu_share=%.2f longest_stall_ms=%d bad_chunks=%d%n",
-                    ok, got, seconds, got * 8 / seconds / 1e6, completion, got * 8 / completion / 1e6, cpu / completion,
-                    TimeUnit.NANOSECONDS.toMillis(longestStall), bad);
-            session.close();
         }
+    }
+
+    /** One session: request {@code size} bytes, check every chunk, print REQUESTED, PROGRESS and RESULT lines. */
+    private static void transfer(KwikClient client, Map<String, List<String>> o, long size, long progressEvery, int chunks,
+            ChunkSource src) throws Exception {
+        KwikSession session = client.dial(addr(one(o, "primary")));
+        KwikStream s = session.openStream();
+        long requested = System.nanoTime();
+        long cpuAtRequest = cpuNanos();
+        s.write(("GET " + size).getBytes(StandardCharsets.UTF_8));
+        System.out.println("REQUESTED");
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        MessageDigest expected = MessageDigest.getInstance("SHA-256");
+        long got = 0;
+        long start = 0;
+        long last = 0;
+        long longestStall = 0;
+        long nextProgress = progressEvery;
+        int bad = 0;
+        for (int i = 0; i < chunks; i++) {
+            byte[] m = s.readMessage(T);
+            long now = System.nanoTime();
+            if (start == 0) {
+                start = now;
+            } else {
+                longestStall = Math.max(longestStall, now - last);
+            }
+            last = now;
+            byte[] want = src.chunk(i, (int) Math.min(CHUNK, size - (long) i * CHUNK));
+            if (m == null || !java.util.Arrays.equals(m, want)) {
+                bad++;
+            }
+            if (m != null) {
+                d.update(m);
+                got += m.length;
+            }
+            expected.update(want);
+            if (got >= nextProgress) {
+                System.out.println("PROGRESS " + got);
+                nextProgress += progressEvery;
+            }
+        }
+        boolean eof = s.readMessage(T) == null;
+        double seconds = (last - start) / 1e9;
+        boolean ok = bad == 0 && eof && got == size && MessageDigest.isEqual(d.digest(), expected.digest());
+        s.write("OK".getBytes(StandardCharsets.UTF_8));
+        double completion = (last - requested) / 1e9;
+        double cpu = (cpuNanos() - cpuAtRequest) / 1e9;
+        System.out.printf("RESULT ok=%s bytes=%d seconds=%.3f goodput_mbit=%.2f completion_seconds=%.3f completion_mbit=%.2f cpu_share=%.2f longest_stall_ms=%d bad_chunks=%d%n",
+                ok, got, seconds, got * 8 / seconds / 1e6, completion, got * 8 / completion / 1e6, cpu / completion,
+                TimeUnit.NANOSECONDS.toMillis(longestStall), bad);
+        session.close();
     }
 }

@@ -126,9 +126,9 @@ class NetnsSuiteTest {
                 primaryArgs.addAll(List.of("--also-bind", "10.201.3.2:4433", "--add-path", "10.201.3.2:4433"));
             }
             if (variant == null) {
-                primaryArgs.addAll(List.of("--add-path", "10.201.2.2:4433"));
+                primaryArgs.addAll(List.of("--add-path", "10.201.2.2:4433", "--await-paths", "true"));
             }
-            primaryArgs.addAll(List.of("--scheduler", System.getProperty("kwik.scheduler", "min-rtt")));
+            primaryArgs.addAll(List.of("--scheduler", System.getProperty("kwik.scheduler", "earliest-arrival")));
             primaryArgs.addAll(tls);
             List<String> secondaryArgs = new ArrayList<>(List.of("secondary", "--bind", "10.201.2.2:4433"));
             secondaryArgs.addAll(tls);

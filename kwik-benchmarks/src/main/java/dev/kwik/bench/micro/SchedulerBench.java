@@ -15,7 +15,7 @@ import java.util.List;
 /** One scheduling decision (per packet) among 2 or 4 paths with different RTTs and bytes in flight. */
 @State(Scope.Thread)
 public class SchedulerBench {
-    @Param({"min-rtt", "round-robin", "weighted"})
+    @Param({"min-rtt", "earliest-arrival", "round-robin", "weighted"})
     public String scheduler;
     @Param({"2", "4"})
     public int paths;
