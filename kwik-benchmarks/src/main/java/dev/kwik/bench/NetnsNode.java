@@ -46,6 +46,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NetnsNode {
     static final int CHUNK = 64 * 1024;
+    /** {@code -Dkwik.bench.maxUdpPayload}: the nodes' {@code maxUdpPayload} (KWIK's default when unset). */
+    private static final int MAX_UDP_PAYLOAD = Integer.getInteger("kwik.bench.maxUdpPayload", 0);
     private static final Duration T = Duration.ofSeconds(120);
 
     public static void main(String[] args) throws Exception {
@@ -99,6 +101,9 @@ public final class NetnsNode {
                 .scheduler(o.getOrDefault("scheduler", List.of("earliest-arrival")).get(0));
         for (String a : o.getOrDefault("also-bind", List.of())) {
             b.alsoBind(addr(a));
+        }
+        if (MAX_UDP_PAYLOAD > 0) {
+            b.maxUdpPayload(MAX_UDP_PAYLOAD);
         }
         return b.build().start();
     }
@@ -296,8 +301,11 @@ public final class NetnsNode {
         int chunks = (int) ((size + CHUNK - 1) / CHUNK);
         ChunkSource src = new ChunkSource(CHUNK);
         long window = Long.parseLong(o.getOrDefault("stream-window", List.of(String.valueOf(2L << 20))).get(0));
-        try (KwikClient client = KwikClient.builder().trustAll().streamWindow(window)
-                .sessionWindow(Math.max(16L << 20, 4 * window)).build()) {
+        KwikClient.Builder cb = KwikClient.builder().trustAll().streamWindow(window).sessionWindow(Math.max(16L << 20, 4 * window));
+        if (MAX_UDP_PAYLOAD > 0) {
+            cb.maxUdpPayload(MAX_UDP_PAYLOAD);
+        }
+        try (KwikClient client = cb.build()) {
             int transfers = Integer.parseInt(o.getOrDefault("transfers", List.of("1")).get(0));
             for (int t = 0; t < transfers; t++) {
                 transfer(client, o, size, progressEvery, chunks, src);
