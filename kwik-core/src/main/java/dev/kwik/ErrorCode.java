@@ -78,7 +78,11 @@ public enum ErrorCode {
     /** Local: the server could not bind its UDP socket because another socket holds that address and port. */
     ADDRESS_IN_USE(0x4e),
     /** Local: the server could not bind its UDP socket for another reason (address not local, no permission). */
-    BIND_FAILED(0x4f);
+    BIND_FAILED(0x4f),
+    /** Local: a path was asked for from a client interface the client does not have (or has not announced). */
+    INTERFACE_UNKNOWN(0x50),
+    /** Local: the client interface a path uses (or was asked to use) is down. */
+    INTERFACE_DOWN(0x51);
 
     private final int wireValue;
 

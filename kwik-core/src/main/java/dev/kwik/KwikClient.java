@@ -44,7 +44,37 @@ public final class KwikClient implements AutoCloseable {
             log.warn("event=trust-all KWIK client accepts any server certificate; never use this in production");
         }
         this.endpoint = new ClientEndpoint(b.config(), Tls.client(b.trusted, b.trustManagerFactory, b.trustAll),
-                b.credentials, b.eventLoopThreads);
+                b.credentials, b.eventLoopThreads, b.interfaces);
+    }
+
+    /**
+     * Marks a client interface down, as if its link had gone: the paths leaving from it end now (their data moves
+     * to the session's other paths), and each session's primary hears of it and opens no path from it until
+     * {@link #interfaceUp}. For applications that know before the OS does (a radio about to sleep, a modem
+     * reporting no signal).
+     *
+     * @throws IllegalArgumentException if the client has no interface with that id
+     */
+    public void interfaceDown(String id) {
+        endpoint.interfaces().setAdminUp(known(id), false);
+    }
+
+    /** Undoes {@link #interfaceDown}: the interface is up again (if the OS agrees), and primaries hear of it. */
+    public void interfaceUp(String id) {
+        endpoint.interfaces().setAdminUp(known(id), true);
+    }
+
+    /** The interfaces this client was given, in order. */
+    public List<ClientInterface> interfaces() {
+        return endpoint.interfaces().all();
+    }
+
+    private String known(String id) {
+        if (endpoint.interfaces().find(Objects.requireNonNull(id, "id")) == null) {
+            throw new IllegalArgumentException("this client has no interface '" + id + "'; it has "
+                    + endpoint.interfaces().ids());
+        }
+        return id;
     }
 
     /**
@@ -178,8 +208,32 @@ public final class KwikClient implements AutoCloseable {
         private TrustManagerFactory trustManagerFactory;
         private boolean trustAll;
         private byte[] credentials = new byte[0];
+        private final List<ClientInterface> interfaces = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * The local interfaces paths may leave from (Wi-Fi, cellular, a second link; see {@link ClientInterface}),
+         * in order of preference: a session's first path leaves from the first one that is up and not a backup.
+         * The client announces them (ids and backup flags) to each session's primary, which opens paths from them
+         * ({@link KwikServerSession#addPath(InetSocketAddress, String)}, or its {@link PathPolicy}); when one goes
+         * down (its address gone, its link down: checked every second, or {@link KwikClient#interfaceDown}) its
+         * paths end at once and the primary hears of it. At most {@value ClientInterface#MAX_INTERFACES}, ids
+         * unique. Without interfaces, every path leaves from any address, as the OS routes it.
+         */
+        public Builder interfaces(ClientInterface... interfaces) {
+            for (ClientInterface i : interfaces) {
+                Objects.requireNonNull(i, "interface");
+                if (this.interfaces.stream().anyMatch(x -> x.id().equals(i.id()))) {
+                    throw new IllegalArgumentException("client interface id '" + i.id() + "' given twice");
+                }
+                if (this.interfaces.size() >= ClientInterface.MAX_INTERFACES) {
+                    throw new IllegalArgumentException("at most " + ClientInterface.MAX_INTERFACES + " client interfaces");
+                }
+                this.interfaces.add(i);
+            }
+            return this;
         }
 
         /**
@@ -233,7 +287,7 @@ public final class KwikClient implements AutoCloseable {
         public String toString() {
             return "KwikClient.Builder[trust=" + (trustAll ? "all" : !trusted.isEmpty() ? String.join(" + ", trustedFrom)
                     : trustManagerFactory != null ? "trust-manager" : "jdk-default") + ", credentials="
-                    + credentials.length + "B, " + transportSettings() + "]";
+                    + credentials.length + "B, interfaces=" + interfaces + ", " + transportSettings() + "]";
         }
 
         public KwikClient build() {

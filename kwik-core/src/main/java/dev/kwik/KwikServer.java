@@ -53,7 +53,7 @@ public final class KwikServer implements AutoCloseable {
             credentials = b.key != null ? ServerCredentials.of(b.key, b.chain) : ServerCredentials.of(b.chainPem, b.keyPem);
         }
         this.endpoint = new ServerEndpoint(b.config(), ServerContext.of(b.serverId,
-                b.clusterSecret, b.ticketLifetime.toMillis(), b.maxPathsPerSession, b.maxRawMessageBytes),
+                b.clusterSecret, b.ticketLifetime.toMillis(), b.maxPathsPerSession, b.maxRawMessageBytes, b.pathPolicy),
                 credentials, b.authenticator, b.maxSessions, b.eventLoopThreads);
     }
 
@@ -202,6 +202,7 @@ public final class KwikServer implements AutoCloseable {
         private String serverId = "kwik-" + Long.toHexString(new SecureRandom().nextLong());
         private byte[] clusterSecret = randomSecret();
         private int maxPathsPerSession = 8;
+        private PathPolicy pathPolicy = PathPolicies.none();
         private Duration ticketLifetime = Duration.ofSeconds(10);
         private int maxRawMessageBytes = 64 * 1024;
 
@@ -247,6 +248,21 @@ public final class KwikServer implements AutoCloseable {
         public Builder maxPathsPerSession(int max) {
             this.maxPathsPerSession = (int) checkRange("maxPathsPerSession", max, 1, 64);
             return this;
+        }
+
+        /**
+         * What this server does, as a session's primary, when the client announces its interfaces (see
+         * {@link ClientInterface}): {@link PathPolicies#none()} (the default) or {@link PathPolicies#fullmesh()},
+         * or your own.
+         */
+        public Builder pathPolicy(PathPolicy policy) {
+            this.pathPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** A built-in path policy by name: {@code none} or {@code fullmesh}. */
+        public Builder pathPolicy(String name) {
+            return pathPolicy(PathPolicies.named(name));
         }
 
         /** How long a join ticket stays valid after {@code addPath} mints it. Default 10 s. */

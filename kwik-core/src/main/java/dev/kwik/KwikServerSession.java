@@ -35,6 +35,22 @@ public interface KwikServerSession extends KwikSession {
     CompletableFuture<PathInfo> addPath(InetSocketAddress address);
 
     /**
+     * Asks the client to open a path to {@code address} from its interface {@code clientInterface} (an id it
+     * announced, see {@link #clientInterfaces()}); primary only. Fails like {@link #addPath(InetSocketAddress)},
+     * and with {@link ErrorCode#INTERFACE_UNKNOWN} (the client has announced no such interface),
+     * {@link ErrorCode#INTERFACE_DOWN} (it is down, or the client could not bind to it) or
+     * {@link ErrorCode#PATH_JOIN_REFUSED} when a path from that interface to that address is already alive or
+     * joining.
+     */
+    CompletableFuture<PathInfo> addPath(InetSocketAddress address, String clientInterface);
+
+    /**
+     * The client's interfaces as it last announced them (empty if it declared none); the primary only learns
+     * them. Paths show theirs in {@link PathInfo#clientInterface()}.
+     */
+    List<ClientInterfaceInfo> clientInterfaces();
+
+    /**
      * Removes a path gracefully (primary only): stops sending on it, waits until what it carried was
      * acknowledged, then has the client close it. The default path can be removed only while another path to
      * this server remains; the default moves there.

@@ -29,6 +29,8 @@ public final class PathInfo {
     private final long congestionWindow;
     private final int weight;
     private final boolean backup;
+    private final String clientInterface;
+    private final InetSocketAddress serverAddress;
 
     private PathInfo(Builder b) {
         this.pathId = b.pathId;
@@ -50,6 +52,8 @@ public final class PathInfo {
         this.congestionWindow = b.congestionWindow;
         this.weight = b.weight;
         this.backup = b.backup;
+        this.clientInterface = b.clientInterface;
+        this.serverAddress = b.serverAddress;
     }
 
     /** Id of the path within its session (0 for the first path to the primary). */
@@ -60,6 +64,23 @@ public final class PathInfo {
     /** The peer's UDP address. */
     public InetSocketAddress remoteAddress() {
         return remoteAddress;
+    }
+
+    /**
+     * The id of the client interface this path leaves the client from ({@link ClientInterface}), or null when the
+     * client declared none or the path was opened without one (the operating system chose the route).
+     */
+    public String clientInterface() {
+        return clientInterface;
+    }
+
+    /**
+     * The server address the client dialed for this path: on the client, the remote address; on a server, the
+     * address given to {@code addPath} or, for the session's first path, the address its socket is bound to
+     * (null when that is a wildcard address).
+     */
+    public InetSocketAddress serverAddress() {
+        return serverAddress;
     }
 
     /** The role of the server at the end of this path. */
@@ -148,7 +169,8 @@ public final class PathInfo {
     public String toString() {
         return "PathInfo[id=" + pathId + ", remote=" + remoteAddress + ", role=" + role + ", default=" + isDefault
                 + ", state=" + state + ", rtt=" + smoothedRtt.toNanos() / 1000 + "us, sent=" + bytesSent
-                + ", received=" + bytesReceived + (closeReason != null ? ", reason=" + closeReason : "") + "]";
+                + ", received=" + bytesReceived + (clientInterface != null ? ", interface=" + clientInterface : "")
+                + (closeReason != null ? ", reason=" + closeReason : "") + "]";
     }
 
     /**
@@ -180,6 +202,8 @@ public final class PathInfo {
         private long congestionWindow;
         private int weight = 1;
         private boolean backup;
+        private String clientInterface;
+        private InetSocketAddress serverAddress;
 
         private Builder(long pathId, InetSocketAddress remoteAddress, Role role, PathState state, Instant createdAt) {
             this.pathId = pathId;
@@ -233,6 +257,13 @@ public final class PathInfo {
         public Builder preferences(int weight, boolean backup) {
             this.weight = weight;
             this.backup = backup;
+            return this;
+        }
+
+        /** Where the path runs: the client interface it leaves from and the server address it goes to (null if unknown). */
+        public Builder route(String clientInterface, InetSocketAddress serverAddress) {
+            this.clientInterface = clientInterface;
+            this.serverAddress = serverAddress;
             return this;
         }
 

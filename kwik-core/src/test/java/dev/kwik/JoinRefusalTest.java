@@ -48,7 +48,7 @@ class JoinRefusalTest {
     }
 
     private ErrorCode refusal(byte[] sessionId, byte[] ticket) throws Exception {
-        CompletableFuture<?> f = client.endpoint().join(second(), sessionId, ticket, p -> { });
+        CompletableFuture<?> f = client.endpoint().join(second(), null, sessionId, ticket, p -> { });
         try {
             f.get(10, TimeUnit.SECONDS);
             return fail("join was accepted");
@@ -85,7 +85,7 @@ class JoinRefusalTest {
     @Test
     void replayedTicketIsRefused() throws Exception {
         byte[] t = JoinTicket.mint(SecondaryServerTest.SECRET, sid, 9, "primary", later());
-        client.endpoint().join(second(), sid, t, p -> { }).get(10, TimeUnit.SECONDS);
+        client.endpoint().join(second(), null, sid, t, p -> { }).get(10, TimeUnit.SECONDS);
         assertThat(refusal(sid, t)).isEqualTo(ErrorCode.TICKET_REPLAYED);
         KwikStream s = session.openStream();
         s.write("still here".getBytes(StandardCharsets.UTF_8));

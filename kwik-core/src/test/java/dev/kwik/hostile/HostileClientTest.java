@@ -132,7 +132,20 @@ class HostileClientTest {
                 Attack.named("ADD_PATH from a client", p -> p.send(b ->
                         Frames.addPath(b, 5, "127.0.0.1", 9, new byte[8])), ErrorCode.PROTOCOL_VIOLATION),
                 Attack.named("PATH_STATUS for a path the session does not have", p -> p.send(b ->
-                        Frames.pathStatus(b, 99, 3, 0, new long[0], 0)), ErrorCode.PROTOCOL_VIOLATION));
+                        Frames.pathStatus(b, 99, 3, 0, new long[0], 0)), ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("INTERFACES announcing 300 interfaces", p -> p.send(b -> {
+                    java.util.List<String> ids = new java.util.ArrayList<>();
+                    for (int i = 0; i < 300; i++) {
+                        ids.add("if" + i);
+                    }
+                    Frames.interfaces(b, "", "", 0, ids, new long[ids.size()]);
+                }), ErrorCode.FRAME_ENCODING_ERROR),
+                Attack.named("INTERFACES naming one interface twice", p -> p.send(b ->
+                        Frames.interfaces(b, "", "", 0, java.util.List.of("a", "a"), new long[2])), ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("INTERFACES whose first path's interface is not among them", p -> p.send(b ->
+                        Frames.interfaces(b, "z", "", 0, java.util.List.of("a"), new long[1])), ErrorCode.PROTOCOL_VIOLATION),
+                Attack.named("ADD_PATH_FROM from a client", p -> p.send(b ->
+                        Frames.addPathFrom(b, 5, "a", "127.0.0.1", 9, new byte[8])), ErrorCode.PROTOCOL_VIOLATION));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -123,6 +123,15 @@ class HostileServerTest {
     }
 
     @Test
+    void addPathFromAnInterfaceTheClientDoesNotHaveIsRefusedWithItsCodeAndTheSessionCarriesOn() throws Exception {
+        server.send(b -> Frames.addPathFrom(b, 3, "wifi", "127.0.0.1", 9, new byte[90]));
+        RawPeer.Frame f = server.await("PATH_FAILED", T);
+        assertThat(ErrorCode.fromWire(f.value(1))).isEqualTo(ErrorCode.INTERFACE_UNKNOWN);
+        assertThat(f.text()).contains("wifi");
+        assertThat(session.isOpen()).isTrue();
+    }
+
+    @Test
     void addPathFloodIsRefusedBeyondTheClientsPathLimitAtOnce() throws Exception {
         // A UDP socket that never answers: each accepted join waits for the connect timeout.
         try (DatagramSocket blackHole = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {

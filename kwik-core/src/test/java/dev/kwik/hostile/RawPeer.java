@@ -364,6 +364,16 @@ public final class RawPeer implements AutoCloseable {
             add("ADD_PATH", ticket, host, pathId, port);
         }
 
+        @Override
+        public void onAddPathFrom(Object from, long pathId, String clientInterface, String host, int port, byte[] ticket) {
+            add("ADD_PATH_FROM", ticket, clientInterface + " " + host, pathId, port);
+        }
+
+        @Override
+        public void onInterfaces(Object from, String dialInterface, String dialHost, int dialPort, String[] ids, long[] flags) {
+            add("INTERFACES", null, dialInterface, (long) ids.length);
+        }
+
         public void onPathAdded(Object from, long pathId) {
             add("PATH_ADDED", null, null, pathId);
         }

@@ -127,6 +127,16 @@ public class FrameCodecBench {
             bh.consume(pathId);
         }
 
+        @Override
+        public void onAddPathFrom(Object from, long pathId, String clientInterface, String host, int port, byte[] ticket) {
+            bh.consume(pathId);
+        }
+
+        @Override
+        public void onInterfaces(Object from, String dialInterface, String dialHost, int dialPort, String[] ids, long[] flags) {
+            bh.consume(ids);
+        }
+
         public void onPathAdded(Object from, long pathId) {
             bh.consume(pathId);
         }

@@ -78,6 +78,14 @@ final class CloseAck implements FrameVisitor<Path> {
     }
 
     @Override
+    public void onAddPathFrom(Path from, long pathId, String clientInterface, String host, int port, byte[] ticket) {
+    }
+
+    @Override
+    public void onInterfaces(Path from, String dialInterface, String dialHost, int dialPort, String[] ids, long[] flags) {
+    }
+
+    @Override
     public void onPathAdded(Path from, long pathId) {
     }
 

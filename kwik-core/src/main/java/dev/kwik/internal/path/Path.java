@@ -66,6 +66,9 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
     /** Which writer this path's data counts against on the receiving side (client: 0 primary, 1.. secondaries). */
     private volatile int source;
     private volatile boolean backup;
+    /** The client interface this path leaves the client from (null: none declared), and the server address dialed. */
+    private volatile String clientInterface;
+    private volatile InetSocketAddress serverAddress;
     private final AtomicLong queuedBytes = new AtomicLong();
     private volatile long unackedBytes;
     private final PathConnection conn;
@@ -182,6 +185,20 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
 
     public void weight(int weight) {
         this.weight = weight;
+    }
+
+    /** Where this path runs: see {@link PathInfo#clientInterface()} and {@link PathInfo#serverAddress()}. */
+    public void route(String clientInterface, InetSocketAddress serverAddress) {
+        this.clientInterface = clientInterface;
+        this.serverAddress = serverAddress;
+    }
+
+    public String clientInterface() {
+        return clientInterface;
+    }
+
+    public InetSocketAddress serverAddress() {
+        return serverAddress;
     }
 
     public boolean isBackup() {
@@ -771,6 +788,7 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
                 .traffic(bytesSent, bytesReceived, packetsSent, packetsReceived)
                 .quic(packetsLost, packetsRetransmitted, congestionWindow)
                 .preferences(weight, backup)
+                .route(clientInterface, serverAddress)
                 .build();
     }
 

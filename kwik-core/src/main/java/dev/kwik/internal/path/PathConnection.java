@@ -34,6 +34,9 @@ public interface PathConnection {
 
     InetSocketAddress remoteAddress();
 
+    /** This end's UDP address (the socket's bound address, possibly a wildcard one); null if unknown. */
+    InetSocketAddress localAddress();
+
     boolean isActive();
 
     /**

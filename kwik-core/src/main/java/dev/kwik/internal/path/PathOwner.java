@@ -105,6 +105,16 @@ public abstract class PathOwner implements FrameVisitor<Path> {
     }
 
     @Override
+    public void onAddPathFrom(Path from, long pathId, String clientInterface, String host, int port, byte[] ticket) throws WireException {
+        throw unexpected(FrameType.ADD_PATH_FROM);
+    }
+
+    @Override
+    public void onInterfaces(Path from, String dialInterface, String dialHost, int dialPort, String[] ids, long[] flags) throws WireException {
+        throw unexpected(FrameType.INTERFACES);
+    }
+
+    @Override
     public void onPathAdded(Path from, long pathId) throws WireException {
         throw unexpected(FrameType.PATH_ADDED);
     }

@@ -1,11 +1,13 @@
 package dev.kwik.internal.quic;
 
+import dev.kwik.ClientInterface;
 import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
 import dev.kwik.KwikTimeoutException;
 import dev.kwik.internal.path.Path;
 import dev.kwik.internal.path.PathOwner;
 import dev.kwik.internal.session.ClientHandshake;
+import dev.kwik.internal.session.ClientInterfaces;
 import dev.kwik.internal.session.ClientSession;
 import dev.kwik.internal.session.JoinHandshake;
 import dev.kwik.internal.session.PathJoiner;
@@ -21,14 +23,18 @@ import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -51,11 +57,26 @@ public final class ClientEndpoint implements PathJoiner {
         return t;
     });
     private volatile boolean closed;
+    private final ClientInterfaces interfaces;
+    /** Checks the client's interfaces against the OS every {@link #INTERFACE_POLL_MS} (only when it has some). */
+    private final ScheduledExecutorService interfacePoll;
+    static final long INTERFACE_POLL_MS = 1000;
 
-    public ClientEndpoint(TransportConfig config, QuicSslContext ssl, byte[] credentials, int threads) {
+    public ClientEndpoint(TransportConfig config, QuicSslContext ssl, byte[] credentials, int threads, List<ClientInterface> interfaces) {
         this.config = config;
         this.ssl = ssl;
         this.credentials = credentials.clone();
+        this.interfaces = new ClientInterfaces(interfaces);
+        if (interfaces.isEmpty()) {
+            this.interfacePoll = null;
+        } else {
+            this.interfacePoll = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kwik-client-interfaces");
+                t.setDaemon(true);
+                return t;
+            });
+            interfacePoll.scheduleWithFixedDelay(this.interfaces::poll, 0, INTERFACE_POLL_MS, TimeUnit.MILLISECONDS);
+        }
         this.group = QuicCodecs.group(threads, "kwik-client");
     }
 
@@ -72,24 +93,39 @@ public final class ClientEndpoint implements PathJoiner {
         if (remote.isUnresolved()) {
             return CompletableFuture.failedFuture(new KwikException(ErrorCode.CONNECTION_LOST, "cannot resolve " + target));
         }
+        String dialInterface = interfaces.dialInterface();
+        InetAddress local = null;
+        if (dialInterface != null) {
+            local = interfaces.localAddress(dialInterface, remote.getAddress());
+            if (local == null) {
+                return CompletableFuture.failedFuture(new KwikException(ErrorCode.INTERFACE_DOWN, "client interface '"
+                        + dialInterface + "' has no address to dial " + target + " from"));
+            }
+        }
         ClientHandshake hs = new ClientHandshake(config, credentials, target, this);
-        openPath(remote, target, hs, hs.result(), hs::start);
+        openPath(remote, local, target, hs, hs.result(), hs::start);
         return hs.result().thenApply(s -> {
             sessions.add(s);
             s.terminated().thenRun(() -> sessions.remove(s));
+            s.startInterfaces(dialInterface, remote);
             return s;
         });
     }
 
     @Override
-    public CompletableFuture<Path> join(InetSocketAddress remote, byte[] sessionId, byte[] ticket, Consumer<Path> joined) {
+    public CompletableFuture<Path> join(InetSocketAddress remote, InetAddress local, byte[] sessionId, byte[] ticket, Consumer<Path> joined) {
         if (closed) {
             return CompletableFuture.failedFuture(new KwikException(ErrorCode.SESSION_CLOSED, "the KwikClient is closed"));
         }
         String target = remote.getHostString() + ":" + remote.getPort();
         JoinHandshake hs = new JoinHandshake(config, sessionId, ticket, target, joined);
-        openPath(remote, target, hs, hs.result(), hs::start);
+        openPath(remote, local, target, hs, hs.result(), hs::start);
         return hs.result();
+    }
+
+    @Override
+    public ClientInterfaces interfaces() {
+        return interfaces;
     }
 
     @Override
@@ -102,19 +138,23 @@ public final class ClientEndpoint implements PathJoiner {
     }
 
     /**
-     * One UDP socket and one QUIC connection to {@code remote}, a control stream, then {@code start} sends the
-     * handshake's HELLO. {@code result} fails on any error or after the connect timeout; the socket closes with
-     * the QUIC connection or on failure.
+     * One UDP socket (bound to {@code local}, a client interface's address, or to any address if null) and one
+     * QUIC connection to {@code remote}, a control stream, then {@code start} sends the handshake's HELLO.
+     * {@code result} fails on any error or after the connect timeout; the socket closes with the QUIC connection
+     * or on failure.
      */
-    private void openPath(InetSocketAddress remote, String target, PathOwner handshake, CompletableFuture<?> result,
-                          Consumer<Path> start) {
+    private void openPath(InetSocketAddress remote, InetAddress local, String target, PathOwner handshake,
+                          CompletableFuture<?> result, Consumer<Path> start) {
         ChannelHandler codec = QuicCodecs.configure(new QuicClientCodecBuilder(), config)
                 .sslEngineProvider(q -> ssl.newEngine(q.alloc(), remote.getHostString(), remote.getPort()))
                 .build();
-        QuicCodecs.udp(group, codec).bind(0).addListener((ChannelFuture bf) -> {
+        QuicCodecs.udp(group, codec).bind(local == null ? new InetSocketAddress(0) : new InetSocketAddress(local, 0))
+                .addListener((ChannelFuture bf) -> {
             if (!bf.isSuccess()) {
-                result.completeExceptionally(new KwikException(ErrorCode.CONNECTION_LOST,
-                        "could not open a UDP socket to dial " + target + ": " + bf.cause(), bf.cause()));
+                result.completeExceptionally(local == null
+                        ? new KwikException(ErrorCode.CONNECTION_LOST, "could not open a UDP socket to dial " + target + ": " + bf.cause(), bf.cause())
+                        : new KwikException(ErrorCode.INTERFACE_DOWN, "could not bind a UDP socket to " + local.getHostAddress()
+                                + " to dial " + target + " from: " + bf.cause(), bf.cause()));
                 return;
             }
             Channel udp = bf.channel();
@@ -196,6 +236,9 @@ public final class ClientEndpoint implements PathJoiner {
             s.close();
         }
         resolver.shutdownNow();
+        if (interfacePoll != null) {
+            interfacePoll.shutdownNow();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 

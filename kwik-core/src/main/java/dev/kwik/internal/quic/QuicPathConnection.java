@@ -153,6 +153,12 @@ final class QuicPathConnection implements PathConnection {
     }
 
     @Override
+    public InetSocketAddress localAddress() {
+        Channel socket = quic.parent();
+        return socket != null && socket.localAddress() instanceof InetSocketAddress a ? a : null;
+    }
+
+    @Override
     public boolean isActive() {
         return quic.isActive();
     }

@@ -16,6 +16,7 @@ import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>every path that ends is reported to the primary with PATH_STATUS.</li>
  * </ul>
  */
-public final class ClientSession extends SessionCore {
+public final class ClientSession extends SessionCore implements ClientInterfaces.Listener {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
     private final PathJoiner joiner;
@@ -55,6 +56,10 @@ public final class ClientSession extends SessionCore {
      * without bound.
      */
     public static final int MAX_PATHS = 16;
+    /** The client interface the session's first path left from (null: none declared). */
+    private volatile String dialInterface;
+    /** The primary's address as this client dialed it (host name kept, for the server's fullmesh). */
+    private volatile InetSocketAddress primaryAddress;
 
     public ClientSession(byte[] sessionId, TransportConfig config, TransportParams serverParams, Path primary, PathJoiner joiner) {
         super(true, sessionId, config, serverParams, primary);
@@ -111,9 +116,79 @@ public final class ClientSession extends SessionCore {
 
     // ------------------------------------------------------------------ orders from the primary
 
+    /**
+     * With client interfaces: names the first path's interface, announces the interfaces to the primary and
+     * follows their changes until the session ends. Called once the session is established.
+     */
+    public void startInterfaces(String dialInterface, InetSocketAddress primaryAddress) {
+        this.dialInterface = dialInterface;
+        this.primaryAddress = primaryAddress;
+        Path first = defaultPath;
+        first.route(dialInterface, primaryAddress);
+        ClientInterfaces ifs = joiner.interfaces();
+        if (ifs.isEmpty()) {
+            return;
+        }
+        if (ifs.isBackup(dialInterface)) {
+            first.backup(true);
+        }
+        ifs.addListener(this);
+        terminated().thenRun(() -> ifs.removeListener(this));
+        announceInterfaces();
+    }
+
+    private void announceInterfaces() {
+        ClientInterfaces ifs = joiner.interfaces();
+        List<String> ids = ifs.ids();
+        ByteBuf p = newPacket(16 + ids.size() * 40);
+        InetSocketAddress dialed = primaryAddress;
+        Frames.interfaces(p, dialInterface == null ? "" : dialInterface, dialed == null ? "" : dialed.getHostString(),
+                dialed == null ? 0 : dialed.getPort(), ids, ifs.flags());
+        sendToPeer(p);
+    }
+
+    /**
+     * An interface went down: its paths end now (their unacknowledged data moves to the others, the primary hears
+     * PATH_STATUS), without waiting for heartbeats to time out; up or down, the primary hears the new set.
+     */
+    @Override
+    public void onInterfaceChanged(String id, boolean up) {
+        if (!isOpen()) {
+            return;
+        }
+        if (!up) {
+            for (Path p : paths) {
+                if (id.equals(p.clientInterface()) && !p.isFinished()) {
+                    p.die(ErrorCode.INTERFACE_DOWN, "client interface " + id + " went down");
+                }
+            }
+        }
+        announceInterfaces();
+    }
+
     @Override
     public void onAddPath(Path from, long pathId, String host, int port, byte[] ticket) throws WireException {
         requirePrimary(from, "ADD_PATH");
+        addPath(pathId, null, host, port, ticket);
+    }
+
+    @Override
+    public void onAddPathFrom(Path from, long pathId, String clientInterface, String host, int port, byte[] ticket) throws WireException {
+        requirePrimary(from, "ADD_PATH_FROM");
+        ClientInterfaces ifs = joiner.interfaces();
+        if (ifs.find(clientInterface) == null) {
+            pathFailed(pathId, ErrorCode.INTERFACE_UNKNOWN, "the client has no interface '" + clientInterface + "'");
+            return;
+        }
+        if (!ifs.isUp(clientInterface)) {
+            pathFailed(pathId, ErrorCode.INTERFACE_DOWN, "client interface '" + clientInterface + "' is down");
+            return;
+        }
+        addPath(pathId, clientInterface, host, port, ticket);
+    }
+
+    /** Opens the path the primary asked for, from {@code clientInterface} (null: any), and reports the outcome. */
+    private void addPath(long pathId, String clientInterface, String host, int port, byte[] ticket) {
         long open = paths.stream().filter(p -> !p.isFinished()).count() + joining.size();
         if (joining.contains(pathId) || paths.stream().anyMatch(p -> p.id() == pathId)) {
             pathFailed(pathId, ErrorCode.PATH_JOIN_REFUSED, "path id " + pathId + " is already used in this session");
@@ -130,7 +205,15 @@ public final class ClientSession extends SessionCore {
                     if (address.isUnresolved()) {
                         throw new KwikException(ErrorCode.PATH_JOIN_REFUSED, "cannot resolve " + host);
                     }
-                    return joiner.join(address, sessionId, ticket, p -> joined(p, address));
+                    InetAddress local = null;
+                    if (clientInterface != null) {
+                        local = joiner.interfaces().localAddress(clientInterface, address.getAddress());
+                        if (local == null) {
+                            throw new KwikException(ErrorCode.INTERFACE_DOWN, "client interface '" + clientInterface
+                                    + "' has no address to reach " + address + " from");
+                        }
+                    }
+                    return joiner.join(address, local, sessionId, ticket, p -> joined(p, address, clientInterface));
                 })
                 .whenComplete((p, e) -> {
                     joining.remove(pathId);
@@ -154,10 +237,14 @@ public final class ClientSession extends SessionCore {
     }
 
     /** The new path's HELLO_OK arrived: take it over before its next packet. Its event loop. */
-    private void joined(Path p, InetSocketAddress address) {
+    private void joined(Path p, InetSocketAddress address, String clientInterface) {
         if (!isOpen()) {
             p.close(ErrorCode.NO_ERROR, "session closed", false);
             return;
+        }
+        p.route(clientInterface, address);
+        if (joiner.interfaces().isBackup(clientInterface)) {
+            p.backup(true);
         }
         if (p.serverRole() == Role.SECONDARY) {
             p.source(sources.computeIfAbsent(p.serverKey(), k -> sources.size() + 1));

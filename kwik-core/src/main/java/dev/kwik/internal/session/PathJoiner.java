@@ -2,6 +2,7 @@ package dev.kwik.internal.session;
 
 import dev.kwik.internal.path.Path;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -11,9 +12,13 @@ public interface PathJoiner {
     /**
      * Dials {@code address} and presents the ticket. {@code joined} runs on the new path's event loop right when
      * HELLO_OK arrives, before any later packet of that path is handled, so the session can take the path over.
-     * The future fails with a KwikException carrying the server's refusal code.
+     * The future fails with a KwikException carrying the server's refusal code. {@code local}: the address the
+     * path's socket binds to (a client interface's), or null for any.
      */
-    CompletableFuture<Path> join(InetSocketAddress address, byte[] sessionId, byte[] ticket, Consumer<Path> joined);
+    CompletableFuture<Path> join(InetSocketAddress address, InetAddress local, byte[] sessionId, byte[] ticket, Consumer<Path> joined);
+
+    /** The client's interfaces: which may carry paths, and from which local address ({@code local} above). */
+    ClientInterfaces interfaces();
 
     /**
      * Resolves the host an ADD_PATH names, off the event loops (a lookup blocks) and off shared pools: on the

@@ -23,6 +23,8 @@ final class PathRecord {
     private volatile long closedAt;
     private volatile String reason;
     volatile boolean removing;
+    /** Paths to other servers: the client interface the path was asked from (null if none). */
+    volatile String clientInterface;
 
     PathRecord(Path local) {
         this.id = local.id();
@@ -61,6 +63,7 @@ final class PathRecord {
         }
         return PathInfo.builder(id, address, role, state, Instant.ofEpochMilli(createdAt))
                 .closed(closedAt == 0 ? null : Instant.ofEpochMilli(closedAt), reason)
+                .route(clientInterface, address)
                 .build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.kwik.internal.session;
 
+import dev.kwik.ClientInterfaceInfo;
 import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
 import dev.kwik.KwikServerSession;
@@ -24,9 +25,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +44,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
     private static final int RAW_QUEUE = 256;
 
-    private record Pending(long pathId, InetSocketAddress address, CompletableFuture<PathInfo> future) {
+    private record Pending(long pathId, InetSocketAddress address, String clientInterface, CompletableFuture<PathInfo> future) {
     }
 
     private final Role role;
@@ -58,11 +61,15 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     }
     private final List<PathListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean rawOverflowLogged;
+    /** The client's interfaces as last announced (INTERFACES), in its order. */
+    private volatile List<ClientInterfaceInfo> clientInterfaces = List.of();
 
     public ServerSession(byte[] sessionId, Role role, TransportConfig config, ServerContext ctx, TransportParams clientParams, Path first) {
         super(false, sessionId, config, clientParams, first);
         this.role = role;
         this.ctx = ctx;
+        InetSocketAddress bound = first.connection().localAddress();
+        first.route(null, bound == null || bound.getAddress().isAnyLocalAddress() ? null : bound);
         this.records.add(new PathRecord(first));
         if (role == Role.SECONDARY) {
             streams.acceptNone();
@@ -114,6 +121,13 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         }
         path.assignId(pathId);
         path.serverRole(role);
+        Pending asked = pending.get(pathId);
+        if (asked != null) {
+            path.route(asked.clientInterface, asked.address);
+            if (isBackupInterface(asked.clientInterface)) {
+                path.backup(true);
+            }
+        }
         attach(path);
         PathRecord rec = new PathRecord(path);
         records.add(rec);
@@ -164,7 +178,27 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
 
     @Override
     public CompletableFuture<PathInfo> addPath(InetSocketAddress address) {
+        return addPath(address, null);
+    }
+
+    @Override
+    public CompletableFuture<PathInfo> addPath(InetSocketAddress address, String clientInterface) {
         Objects.requireNonNull(address, "address");
+        if (clientInterface != null) {
+            ClientInterfaceInfo known = clientInterfaces.stream().filter(i -> i.id().equals(clientInterface)).findFirst().orElse(null);
+            if (known == null) {
+                return CompletableFuture.failedFuture(new KwikException(ErrorCode.INTERFACE_UNKNOWN, "the client of session "
+                        + idHex + " has announced no interface '" + clientInterface + "' (it announced " + interfaceIds() + ")"));
+            }
+            if (!known.up()) {
+                return CompletableFuture.failedFuture(new KwikException(ErrorCode.INTERFACE_DOWN,
+                        "client interface '" + clientInterface + "' of session " + idHex + " is down"));
+            }
+            if (hasRoute(clientInterface, address)) {
+                return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED, "session " + idHex
+                        + " already has a path from client interface '" + clientInterface + "' to " + address + " alive or joining"));
+            }
+        }
         if (role != Role.PRIMARY) {
             return CompletableFuture.failedFuture(new KwikException(ErrorCode.NOT_PRIMARY,
                     "only the session's primary server can add paths; this server is a secondary"));
@@ -180,9 +214,13 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         byte[] ticket = JoinTicket.mint(ctx.clusterSecret(), sessionId, id, ctx.serverId(),
                 System.currentTimeMillis() + ctx.ticketLifetimeMs());
         CompletableFuture<PathInfo> f = new CompletableFuture<>();
-        pending.put(id, new Pending(id, address, f));
+        pending.put(id, new Pending(id, address, clientInterface, f));
         ByteBuf p = newPacket(64 + ticket.length + address.getHostString().length() * 3);
-        Frames.addPath(p, id, address.getHostString(), address.getPort(), ticket);
+        if (clientInterface == null) {
+            Frames.addPath(p, id, address.getHostString(), address.getPort(), ticket);
+        } else {
+            Frames.addPathFrom(p, id, clientInterface, address.getHostString(), address.getPort(), ticket);
+        }
         sendToPeer(p);
         long timeout = 2 * config.connectTimeout().toMillis();
         Future<?> expiry = defaultPath.connection().eventLoop().schedule(() -> {
@@ -194,8 +232,92 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         }, timeout, TimeUnit.MILLISECONDS);
         // Once answered (or failed), the timer must not keep this session reachable until it fires.
         f.whenComplete((info, e) -> expiry.cancel(false));
-        log.debug("session={} event=add-path path={} address={}", idHex, id, address);
+        log.debug("session={} event=add-path path={} address={} interface={}", idHex, id, address, clientInterface);
         return f;
+    }
+
+    /** Whether a path from {@code clientInterface} to {@code address} (by host as given, and port) is alive or joining. */
+    private boolean hasRoute(String clientInterface, InetSocketAddress address) {
+        for (Pending p : pending.values()) {
+            if (clientInterface.equals(p.clientInterface) && sameTarget(address, p.address)) {
+                return true;
+            }
+        }
+        for (PathRecord r : records) {
+            if (!r.isAlive()) {
+                continue;
+            }
+            PathInfo info = r.info(defaultPath);
+            if (clientInterface.equals(info.clientInterface()) && sameTarget(address, info.serverAddress())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameTarget(InetSocketAddress a, InetSocketAddress b) {
+        return b != null && a.getPort() == b.getPort() && a.getHostString().equals(b.getHostString());
+    }
+
+    private List<String> interfaceIds() {
+        return clientInterfaces.stream().map(ClientInterfaceInfo::id).toList();
+    }
+
+    private boolean isBackupInterface(String id) {
+        return id != null && clientInterfaces.stream().anyMatch(i -> i.backup() && i.id().equals(id));
+    }
+
+    @Override
+    public List<ClientInterfaceInfo> clientInterfaces() {
+        return clientInterfaces;
+    }
+
+    /**
+     * The client announced its interfaces (at the start of the session, and on every change): remember them, name
+     * the first path's, mark paths from backup interfaces, and let the path policy act. Event loop.
+     */
+    @Override
+    public void onInterfaces(Path from, String dialInterface, String dialHost, int dialPort, String[] ids, long[] flags) throws WireException {
+        List<ClientInterfaceInfo> list = new ArrayList<>(ids.length);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < ids.length; i++) {
+            if (!seen.add(ids[i])) {
+                throw new WireException(ErrorCode.PROTOCOL_VIOLATION, "INTERFACES names interface '" + ids[i] + "' twice");
+            }
+            list.add(new ClientInterfaceInfo(ids[i], (flags[i] & Frames.INTERFACE_BACKUP) != 0, (flags[i] & Frames.INTERFACE_DOWN) == 0));
+        }
+        if (!dialInterface.isEmpty() && !seen.contains(dialInterface)) {
+            throw new WireException(ErrorCode.PROTOCOL_VIOLATION, "INTERFACES: the first path's interface '" + dialInterface
+                    + "' is not among those announced");
+        }
+        clientInterfaces = List.copyOf(list);
+        PathRecord first = records.get(0);
+        if (first.local != null && first.local.clientInterface() == null) {
+            // The first path's server address as the client dialed it: a host name its TLS checks, which a
+            // path policy must reuse (the socket's bound address may be a wildcard or an IP the certificate lacks).
+            InetSocketAddress dialed = dialHost.isEmpty() ? first.local.serverAddress() : InetSocketAddress.createUnresolved(dialHost, dialPort);
+            first.local.route(dialInterface.isEmpty() ? null : dialInterface, dialed);
+        }
+        for (PathRecord r : records) {
+            if (r.local != null && r.local.clientInterface() != null && isBackupInterface(r.local.clientInterface())) {
+                r.local.backup(true);
+            }
+        }
+        log.debug("session={} event=client-interfaces interfaces={}", idHex, clientInterfaces);
+        applyPathPolicy();
+    }
+
+    /** Lets the path policy act (primary, client with interfaces only). Event loop. */
+    private void applyPathPolicy() {
+        List<ClientInterfaceInfo> ifs = clientInterfaces;
+        if (role != Role.PRIMARY || ifs.isEmpty() || !isOpen()) {
+            return;
+        }
+        try {
+            ctx.pathPolicy().update(this, ifs);
+        } catch (RuntimeException e) {
+            log.warn("session={} event=path-policy-failed policy={}", idHex, ctx.pathPolicy(), e);
+        }
     }
 
     @Override
@@ -207,12 +329,14 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         PathRecord rec = records.stream().filter(r -> r.id == pathId).findFirst().orElse(null);
         if (rec == null) {
             rec = new PathRecord(pathId, pd.address, Role.SECONDARY);
+            rec.clientInterface = pd.clientInterface;
             records.add(rec);
             trimHistory(records, r -> !r.isAlive());
             PathRecord r = rec;
             fire(l -> l.pathAdded(this, r.info(defaultPath)));
         }
         pd.future.complete(rec.info(defaultPath));
+        applyPathPolicy();
     }
 
     @Override

@@ -21,6 +21,8 @@ public final class FrameDecoder {
     public static final int MAX_MISSING_RANGES = 2048;
     /** Longest string (close reason, host name) accepted, in bytes. */
     public static final int MAX_STRING = 1024;
+    /** Most interfaces one INTERFACES frame may announce. */
+    public static final int MAX_INTERFACES = dev.kwik.ClientInterface.MAX_INTERFACES;
     /** Longest credentials or ticket accepted, in bytes. */
     public static final int MAX_BLOB = 4096;
 
@@ -91,6 +93,36 @@ public final class FrameDecoder {
                         throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "ADD_PATH port out of range: " + port);
                     }
                     v.onAddPath(from, pathId, host, (int) port, blob(frames));
+                }
+                case FrameType.ADD_PATH_FROM -> {
+                    long pathId = VarInt.read(frames);
+                    String iface = interfaceId(frames, true);
+                    String host = string(frames);
+                    long port = VarInt.read(frames);
+                    if (port > 65535) {
+                        throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "ADD_PATH_FROM port out of range: " + port);
+                    }
+                    v.onAddPathFrom(from, pathId, iface, host, (int) port, blob(frames));
+                }
+                case FrameType.INTERFACES -> {
+                    String dial = interfaceId(frames, false);
+                    String dialHost = string(frames);
+                    long dialPort = VarInt.read(frames);
+                    if (dialPort > 65535) {
+                        throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "INTERFACES port out of range: " + dialPort);
+                    }
+                    long count = VarInt.read(frames);
+                    if (count > MAX_INTERFACES) {
+                        throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "INTERFACES announces " + count
+                                + " interfaces; at most " + MAX_INTERFACES + " allowed");
+                    }
+                    String[] ids = new String[(int) count];
+                    long[] flags = new long[(int) count];
+                    for (int i = 0; i < count; i++) {
+                        ids[i] = interfaceId(frames, true);
+                        flags[i] = VarInt.read(frames);
+                    }
+                    v.onInterfaces(from, dial, dialHost, (int) dialPort, ids, flags);
                 }
                 case FrameType.PATH_ADDED -> v.onPathAdded(from, VarInt.read(frames));
                 case FrameType.PATH_FAILED -> v.onPathFailed(from, VarInt.read(frames), VarInt.read(frames), string(frames));
@@ -173,6 +205,20 @@ public final class FrameDecoder {
         byte[] b = new byte[len];
         in.readBytes(b);
         return b;
+    }
+
+    /** An interface id: 1 to 32 of [A-Za-z0-9._-]; empty allowed where {@code required} is false. */
+    private static String interfaceId(ByteBuf in, boolean required) throws WireException {
+        String id = string(in);
+        if (id.isEmpty() && !required) {
+            return id;
+        }
+        if (id.length() > 32 || !id.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-'))
+                || id.isEmpty()) {
+            throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "interface id '" + (id.length() > 40 ? id.substring(0, 40) + "..." : id)
+                    + "': 1 to 32 letters, digits, '.', '_' or '-' expected");
+        }
+        return id;
     }
 
     private static String string(ByteBuf in) throws WireException {

@@ -27,6 +27,8 @@ public final class FrameType {
     public static final int REMOVE_PATH = 0x25;
     public static final int PATH_STATUS = 0x26;
     public static final int RAW = 0x27;
+    public static final int INTERFACES = 0x28;
+    public static final int ADD_PATH_FROM = 0x29;
     public static final int CLOSE = 0x30;
 
     private FrameType() {
@@ -59,6 +61,8 @@ public final class FrameType {
             case HELLO -> "HELLO";
             case HELLO_OK -> "HELLO_OK";
             case ADD_PATH -> "ADD_PATH";
+            case INTERFACES -> "INTERFACES";
+            case ADD_PATH_FROM -> "ADD_PATH_FROM";
             case PATH_ADDED -> "PATH_ADDED";
             case PATH_FAILED -> "PATH_FAILED";
             case REMOVE_PATH -> "REMOVE_PATH";

@@ -37,6 +37,12 @@ public interface FrameVisitor<C> {
 
     void onAddPath(C from, long pathId, String host, int port, byte[] ticket) throws WireException;
 
+    /** ADD_PATH naming the client interface to open the path from. */
+    void onAddPathFrom(C from, long pathId, String clientInterface, String host, int port, byte[] ticket) throws WireException;
+
+    /** The client's interfaces ({@code dialInterface} empty when its first path left from none in particular). */
+    void onInterfaces(C from, String dialInterface, String dialHost, int dialPort, String[] ids, long[] flags) throws WireException;
+
     void onPathAdded(C from, long pathId) throws WireException;
 
     void onPathFailed(C from, long pathId, long code, String reason) throws WireException;

@@ -1,6 +1,8 @@
 package dev.kwik.internal.wire;
 
 import io.netty.buffer.ByteBuf;
+
+import java.util.List;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
 
@@ -134,6 +136,36 @@ public final class Frames {
         VarInt.write(buf, port);
         bytes(buf, ticket);
     }
+
+    /** ADD_PATH with the client interface to open the path from. */
+    public static void addPathFrom(ByteBuf buf, long pathId, String clientInterface, String host, int port, byte[] ticket) {
+        VarInt.write(buf, FrameType.ADD_PATH_FROM);
+        VarInt.write(buf, pathId);
+        string(buf, clientInterface);
+        string(buf, host);
+        VarInt.write(buf, port);
+        bytes(buf, ticket);
+    }
+
+    /**
+     * The client's interfaces: the one its first path to this server left from (empty if none) and the host and
+     * port that path dialed (so that the server can name itself as the client knows it, for TLS), then each
+     * interface's id and flags ({@link #INTERFACE_BACKUP}, {@link #INTERFACE_DOWN}).
+     */
+    public static void interfaces(ByteBuf buf, String dialInterface, String dialHost, int dialPort, List<String> ids, long[] flags) {
+        VarInt.write(buf, FrameType.INTERFACES);
+        string(buf, dialInterface);
+        string(buf, dialHost);
+        VarInt.write(buf, dialPort);
+        VarInt.write(buf, ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            string(buf, ids.get(i));
+            VarInt.write(buf, flags[i]);
+        }
+    }
+
+    public static final long INTERFACE_BACKUP = 0x01;
+    public static final long INTERFACE_DOWN = 0x02;
 
     public static void pathAdded(ByteBuf buf, long pathId) {
         VarInt.write(buf, FrameType.PATH_ADDED);

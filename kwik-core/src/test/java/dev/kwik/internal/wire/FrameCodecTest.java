@@ -90,6 +90,28 @@ class FrameCodecTest {
     }
 
     @Test
+    void interfaceFramesRoundTripAndTheirLimitsHold() throws WireException {
+        assertThat(roundTrip(b -> Frames.interfaces(b, "wifi", "kwik.example.com", 4433, List.of("wifi", "lte-2"), new long[] {0, Frames.INTERFACE_BACKUP})))
+                .containsExactly("INTERFACES wifi kwik.example.com:4433 [wifi, lte-2] [0, 1]");
+        assertThat(roundTrip(b -> Frames.addPathFrom(b, 3, "lte-2", "10.0.0.1", 4433, new byte[] {9})))
+                .containsExactly("ADD_PATH_FROM 3 lte-2 10.0.0.1 4433 [9]");
+        List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i <= FrameDecoder.MAX_INTERFACES; i++) {
+            many.add("if" + i);
+        }
+        ByteBuf tooMany = Unpooled.buffer();
+        Frames.interfaces(tooMany, "", "", 0, many, new long[many.size()]);
+        assertThatThrownBy(() -> decoder.decode(tooMany, new RecordingVisitor(), null))
+                .hasMessageContaining("at most 16").extracting(e -> ((WireException) e).code()).isEqualTo(ErrorCode.FRAME_ENCODING_ERROR);
+        for (String bad : new String[] {"wi fi", "x".repeat(33), "caf\u00e9", ""}) {
+            ByteBuf b = Unpooled.buffer();
+            Frames.interfaces(b, "", "", 0, List.of(bad), new long[1]);
+            assertThatThrownBy(() -> decoder.decode(b, new RecordingVisitor(), null)).as(bad)
+                    .extracting(e -> ((WireException) e).code()).isEqualTo(ErrorCode.FRAME_ENCODING_ERROR);
+        }
+    }
+
+    @Test
     void truncatedFramesAreFrameEncodingErrors() {
         ByteBuf full = Unpooled.buffer();
         Frames.stream(full, 4, 100, false, true, new byte[10], 0, 10);

@@ -75,6 +75,16 @@ final class RecordingVisitor implements FrameVisitor<Object> {
     }
 
     @Override
+    public void onAddPathFrom(Object from, long pathId, String clientInterface, String host, int port, byte[] ticket) {
+        frames.add("ADD_PATH_FROM " + pathId + " " + clientInterface + " " + host + " " + port + " " + Arrays.toString(ticket));
+    }
+
+    @Override
+    public void onInterfaces(Object from, String dialInterface, String dialHost, int dialPort, String[] ids, long[] flags) {
+        frames.add("INTERFACES " + dialInterface + " " + dialHost + ":" + dialPort + " " + Arrays.toString(ids) + " " + Arrays.toString(flags));
+    }
+
+    @Override
     public void onPathAdded(Object from, long pathId) {
         frames.add("PATH_ADDED " + pathId);
     }

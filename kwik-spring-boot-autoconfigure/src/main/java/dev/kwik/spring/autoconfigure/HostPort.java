@@ -1,6 +1,8 @@
 package dev.kwik.spring.autoconfigure;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 
 /**
  * {@code host:port} as the {@code kwik.*} properties and the {@code kwikpaths} endpoint take it (IPv6 hosts in
@@ -40,6 +42,19 @@ public final class HostPort {
             host = host.substring(1, host.length() - 1);
         }
         return new HostPort(host, port);
+    }
+
+    /** A literal IP address (a client interface's), without any name lookup. */
+    public static InetAddress inetAddress(String literal) {
+        String a = literal.startsWith("[") && literal.endsWith("]") ? literal.substring(1, literal.length() - 1) : literal;
+        if (!a.matches("[0-9.]+|[0-9a-fA-F:.%a-z]*:[0-9a-fA-F:.%a-z]*")) {
+            throw new IllegalArgumentException("not an IP address: '" + literal + "'");
+        }
+        try {
+            return InetAddress.getByName(a);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: '" + literal + "'", e);
+        }
     }
 
     /** The address, its host resolved now. */

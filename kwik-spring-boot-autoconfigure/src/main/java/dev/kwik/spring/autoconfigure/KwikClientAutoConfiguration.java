@@ -1,5 +1,6 @@
 package dev.kwik.spring.autoconfigure;
 
+import dev.kwik.ClientInterface;
 import dev.kwik.KwikClient;
 import dev.kwik.KwikServer;
 import dev.kwik.KwikSession;
@@ -45,6 +46,11 @@ public final class KwikClientAutoConfiguration {
         KwikProperties.Client c = properties.getClient();
         KwikClient.Builder b = KwikClient.builder();
         KwikTransportSettings.apply(properties, b);
+        for (KwikProperties.Interface i : c.getInterfaces()) {
+            ClientInterface ci = i.getAddress() != null ? ClientInterface.ofAddress(i.getId(), HostPort.inetAddress(i.getAddress()))
+                    : ClientInterface.ofName(i.getId(), i.getName());
+            b.interfaces(i.isBackup() ? ci.asBackup() : ci);
+        }
         if (c.getCredentials() != null) {
             b.credentials(c.getCredentials().getBytes(StandardCharsets.UTF_8));
         }

@@ -133,6 +133,12 @@ public class KwikProperties implements Validator {
         /** Most live paths per session; further joins are refused with PATH_JOIN_REFUSED. */
         private int maxPathsPerSession = 8;
 
+        /**
+         * What a primary does when a client announces its interfaces: none (paths only where the application
+         * adds them) or fullmesh (one path from every client interface to every server of the session).
+         */
+        private String pathPolicy = "none";
+
         /** How long a join ticket stays valid after addPath mints it. */
         private Duration ticketLifetime = Duration.ofSeconds(10);
 
@@ -205,6 +211,14 @@ public class KwikProperties implements Validator {
 
         public void setMaxSessions(int maxSessions) {
             this.maxSessions = maxSessions;
+        }
+
+        public String getPathPolicy() {
+            return pathPolicy;
+        }
+
+        public void setPathPolicy(String pathPolicy) {
+            this.pathPolicy = pathPolicy;
         }
 
         public int getMaxPathsPerSession() {
@@ -327,6 +341,12 @@ public class KwikProperties implements Validator {
         /** How long dialling and path joins may take before failing with CONNECT_TIMEOUT. */
         private Duration connectTimeout = Duration.ofSeconds(5);
 
+        /**
+         * Local interfaces paths may leave from (Wi-Fi, cellular, a second link), in order of preference; the
+         * primary decides which paths to open from them (kwik.server.path-policy on its side).
+         */
+        private List<Interface> interfaces = new ArrayList<>();
+
         /** How the client verifies servers' certificates. */
         private final ClientSsl ssl = new ClientSsl();
 
@@ -360,6 +380,14 @@ public class KwikProperties implements Validator {
 
         public void setCredentials(String credentials) {
             this.credentials = credentials;
+        }
+
+        public List<Interface> getInterfaces() {
+            return interfaces;
+        }
+
+        public void setInterfaces(List<Interface> interfaces) {
+            this.interfaces = interfaces;
         }
 
         public Duration getConnectTimeout() {
@@ -414,6 +442,54 @@ public class KwikProperties implements Validator {
 
         public void setTrustAll(boolean trustAll) {
             this.trustAll = trustAll;
+        }
+    }
+
+    /** One client interface: an id, and either a local address or an OS interface name. */
+    public static class Interface {
+
+        /** Opaque id the primary knows the interface by: 1 to 32 letters, digits, '.', '_' or '-'. */
+        private String id;
+
+        /** Local address paths from this interface bind to. */
+        private String address;
+
+        /** OS interface name (e.g. wlan0); its first address of the server's family is used. */
+        private String name;
+
+        /** Metered interface: carries data only while no other path to a server is alive. */
+        private boolean backup;
+
+        public String getId() {
+            return id;
+        }
+
+        public void setId(String id) {
+            this.id = id;
+        }
+
+        public String getAddress() {
+            return address;
+        }
+
+        public void setAddress(String address) {
+            this.address = address;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public boolean isBackup() {
+            return backup;
+        }
+
+        public void setBackup(boolean backup) {
+            this.backup = backup;
         }
     }
 

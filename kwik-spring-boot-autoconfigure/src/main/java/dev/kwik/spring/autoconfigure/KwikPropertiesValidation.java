@@ -1,12 +1,16 @@
 package dev.kwik.spring.autoconfigure;
 
+import dev.kwik.ClientInterface;
 import org.springframework.core.io.Resource;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks bound {@link KwikProperties} against the limits the KWIK builders enforce, so that a bad value fails
@@ -36,6 +40,10 @@ final class KwikPropertiesValidation {
         }
         range("server.maxSessions", "kwik.server.max-sessions", s.getMaxSessions(), 1, Integer.MAX_VALUE);
         range("server.maxPathsPerSession", "kwik.server.max-paths-per-session", s.getMaxPathsPerSession(), 1, 64);
+        if (s.getPathPolicy() == null || !List.of("none", "fullmesh").contains(s.getPathPolicy())) {
+            reject("server.pathPolicy", "kwik.server.path-policy must be none or fullmesh: " + s.getPathPolicy());
+        }
+        clientInterfaces(p.getClient().getInterfaces());
         positive("server.ticketLifetime", "kwik.server.ticket-lifetime", s.getTicketLifetime());
         size("server.maxRawMessageSize", "kwik.server.max-raw-message-size", s.getMaxRawMessageSize(), 1, 64 * 1024);
         range("server.handlerThreads", "kwik.server.handler-threads", s.getHandlerThreads(), 1, 4096);
@@ -103,6 +111,35 @@ final class KwikPropertiesValidation {
         }
         exists("server.ssl.certificate", "kwik.server.ssl.certificate", ssl.getCertificate());
         exists("server.ssl.privateKey", "kwik.server.ssl.private-key", ssl.getPrivateKey());
+    }
+
+    private void clientInterfaces(List<KwikProperties.Interface> interfaces) {
+        if (interfaces.size() > ClientInterface.MAX_INTERFACES) {
+            reject("client.interfaces", "kwik.client.interfaces may list at most " + ClientInterface.MAX_INTERFACES
+                    + " interfaces, not " + interfaces.size());
+        }
+        Set<String> ids = new HashSet<>();
+        for (int k = 0; k < interfaces.size(); k++) {
+            KwikProperties.Interface i = interfaces.get(k);
+            String at = "kwik.client.interfaces[" + k + "]";
+            try {
+                ClientInterface.checkId(i.getId());
+            } catch (RuntimeException e) {
+                reject("client.interfaces", at + ".id: " + e.getMessage());
+            }
+            if (i.getId() != null && !ids.add(i.getId())) {
+                reject("client.interfaces", at + ".id '" + i.getId() + "' is used twice");
+            }
+            if ((i.getAddress() == null) == (i.getName() == null)) {
+                reject("client.interfaces", at + ": set exactly one of address and name");
+            } else if (i.getAddress() != null) {
+                try {
+                    HostPort.inetAddress(i.getAddress());
+                } catch (IllegalArgumentException e) {
+                    reject("client.interfaces", at + ".address: " + e.getMessage());
+                }
+            }
+        }
     }
 
     private void range(String field, String property, long value, long min, long max) {

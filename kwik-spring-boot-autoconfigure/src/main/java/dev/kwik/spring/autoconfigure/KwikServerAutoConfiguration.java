@@ -51,6 +51,7 @@ public final class KwikServerAutoConfiguration {
         }
         b.maxSessions(s.getMaxSessions())
                 .maxPathsPerSession(s.getMaxPathsPerSession())
+                .pathPolicy(s.getPathPolicy())
                 .ticketLifetime(s.getTicketLifetime())
                 .maxRawMessageBytes((int) s.getMaxRawMessageSize().toBytes());
         KwikSsl.server(s.getSsl(), sslBundles, b);

@@ -1,5 +1,6 @@
 package dev.kwik.spring.autoconfigure;
 
+import dev.kwik.ClientInterface;
 import dev.kwik.ErrorCode;
 import dev.kwik.KwikClient;
 import dev.kwik.KwikException;
@@ -179,6 +180,41 @@ class KwikClientAutoConfigurationTests {
     void backsOffWithoutKwikOnTheClasspath() {
         runner.withClassLoader(new FilteredClassLoader(KwikClient.class))
                 .run(ctx -> assertThat(ctx).doesNotHaveBean("kwikClient"));
+    }
+
+    @Test
+    void clientInterfacesComeFromPropertiesAndTheFirstPathLeavesFromTheFirst() {
+        trusting.withPropertyValues("kwik.client.address=" + address(),
+                "kwik.client.interfaces[0].id=wired", "kwik.client.interfaces[0].address=127.0.0.1",
+                "kwik.client.interfaces[1].id=spare", "kwik.client.interfaces[1].name=lo",
+                "kwik.client.interfaces[1].backup=true").run(ctx -> {
+            List<ClientInterface> ifs = ctx.getBean(KwikClient.class).interfaces();
+            assertThat(ifs).extracting(ClientInterface::id).containsExactly("wired", "spare");
+            assertThat(ifs.get(0).address().getHostAddress()).isEqualTo("127.0.0.1");
+            assertThat(ifs.get(1).name()).isEqualTo("lo");
+            assertThat(ifs.get(1).isBackup()).isTrue();
+            KwikStream s = ctx.getBean(KwikSession.class).openStream();
+            s.write("hi".getBytes(StandardCharsets.UTF_8));
+            assertThat(new String(s.readMessage(T), StandardCharsets.UTF_8)).isEqualTo("hi");
+            assertThat(((dev.kwik.internal.session.ClientSession) ctx.getBean(KwikClientSession.class).current())
+                    .pathInfos().get(0).clientInterface()).isEqualTo("wired");
+        });
+    }
+
+    @Test
+    void invalidClientInterfacesFailStartupNamingTheProperty() {
+        runner.withPropertyValues("kwik.client.interfaces[0].id=wi fi", "kwik.client.interfaces[0].address=127.0.0.1")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("kwik.client.interfaces[0].id"));
+        runner.withPropertyValues("kwik.client.interfaces[0].id=a", "kwik.client.interfaces[0].address=127.0.0.1",
+                "kwik.client.interfaces[0].name=lo")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("exactly one of address and name"));
+        runner.withPropertyValues("kwik.client.interfaces[0].id=a", "kwik.client.interfaces[0].address=127.0.0.1",
+                "kwik.client.interfaces[1].id=a", "kwik.client.interfaces[1].address=127.0.0.2")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("used twice"));
+        runner.withPropertyValues("kwik.client.interfaces[0].id=a", "kwik.client.interfaces[0].address=wlan0")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("not an IP address"));
+        runner.withPropertyValues("kwik.server.path-policy=mesh")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("kwik.server.path-policy must be none or fullmesh"));
     }
 
     @Test
