@@ -218,7 +218,7 @@ public final class KwikClient implements AutoCloseable {
          * in order of preference: a session's first path leaves from the first one that is up and not a backup.
          * The client announces them (ids and backup flags) to each session's primary, which opens paths from them
          * ({@link KwikServerSession#addPath(InetSocketAddress, String)}, or its {@link PathPolicy}); when one goes
-         * down (its address gone, its link down: checked every second, or {@link KwikClient#interfaceDown}) its
+         * down (its address gone, its link down: checked every 250 ms, or {@link KwikClient#interfaceDown}) its
          * paths end at once and the primary hears of it. At most {@value ClientInterface#MAX_INTERFACES}, ids
          * unique. Without interfaces, every path leaves from any address, as the OS routes it.
          */

@@ -16,7 +16,9 @@ public interface KwikServerSession extends KwikSession {
     Role role();
 
     /**
-     * Asks the client to open a path to {@code address} (primary only). The future completes with the new path
+     * Asks the client to open a path to {@code address} (primary only); when the client announced interfaces
+     * ({@link #clientInterfaces()}), from the one its first path uses (or else the first one up that is not a
+     * backup), as {@link #addPath(InetSocketAddress, String)} would. The future completes with the new path
      * once the client reports it joined, or fails with a {@link KwikException} whose code says why, with the
      * client's or the target's reason in its message:
      * <ul>

@@ -78,6 +78,60 @@ final class Netns implements AutoCloseable {
         run("ip", "-n", ns, "link", "set", dev, "down");
     }
 
+    /** Service addresses of the two-client-link topology: the primary's and the secondary's, both in kwik-p. */
+    static final String SERVICE_P = "10.201.9.1";
+    static final String SERVICE_S = "10.201.9.2";
+    /** The client's two links: a1 (10.201.1.1, table 101) and a2 (10.201.3.1, table 103). */
+    static final String CLIENT_A = "10.201.1.1";
+    static final String CLIENT_B = "10.201.3.1";
+
+    /**
+     * A client with two links to one server namespace, like a device with Wi-Fi and cellular: namespaces kwik-c and
+     * kwik-p joined by a1 and a2 (shaped at {@code rateA} and {@code rateB}); kwik-p holds the service addresses
+     * {@link #SERVICE_P} and {@link #SERVICE_S} on its loopback, reachable over either link. The client routes by
+     * source address (a socket bound to 10.201.1.1 leaves by a1, to 10.201.3.1 by a2; unbound ones by a1).
+     */
+    void clientLinks(String rateA, String rateB) throws IOException {
+        namespace("kwik-c");
+        namespace("kwik-p");
+        link("kwik-c", "kc-a1", "kwik-p", "kp-a1", 1, rateA);
+        link("kwik-c", "kc-a2", "kwik-p", "kp-a2", 3, rateB);
+        run("ip", "-n", "kwik-p", "addr", "add", SERVICE_P + "/32", "dev", "lo");
+        run("ip", "-n", "kwik-p", "addr", "add", SERVICE_S + "/32", "dev", "lo");
+        for (String ns : List.of("kwik-c", "kwik-p")) {
+            // Answers to 10.201.3.1 come back on a2 while the main table names a1 for 10.201.9.0/24.
+            run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
+        }
+        run("ip", "-n", "kwik-c", "route", "add", "10.201.9.0/24", "via", "10.201.1.2", "dev", "kc-a1");
+        run("ip", "-n", "kwik-c", "rule", "add", "from", CLIENT_A, "table", "101");
+        run("ip", "-n", "kwik-c", "rule", "add", "from", CLIENT_B, "table", "103");
+        clientRoute("kc-a1");
+        clientRoute("kc-a2");
+    }
+
+    /**
+     * The client's source route over one link (a link going down loses its routes; a network manager would add
+     * them back when it comes up, so {@link #up} does).
+     */
+    private void clientRoute(String dev) throws IOException {
+        boolean a = dev.equals("kc-a1");
+        run("ip", "-n", "kwik-c", "route", "replace", "10.201.9.0/24", "via", a ? "10.201.1.2" : "10.201.3.2", "dev", dev,
+                "table", a ? "101" : "103");
+    }
+
+    /** Brings a client link of {@link #clientLinks} back up, with its source route. */
+    void up(String ns, String dev) throws IOException {
+        run("ip", "-n", ns, "link", "set", dev, "up");
+        if (ns.equals("kwik-c")) {
+            clientRoute(dev);
+        }
+    }
+
+    /** Bytes {@code dev} has received in {@code ns}. */
+    static long rxBytes(String ns, String dev) throws IOException {
+        return Long.parseLong(sh("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + dev + "/statistics/rx_bytes").trim());
+    }
+
     /** A process inside {@code ns}. */
     ProcessBuilder exec(String ns, List<String> command) {
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));

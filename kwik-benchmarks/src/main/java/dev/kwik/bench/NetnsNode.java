@@ -1,5 +1,6 @@
 package dev.kwik.bench;
 
+import dev.kwik.ClientInterface;
 import dev.kwik.KwikClient;
 import dev.kwik.KwikServer;
 import dev.kwik.KwikServerSession;
@@ -33,9 +34,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * primary   --bind IP:PORT [--also-bind IP:PORT] [--add-path HOST:PORT]... [--await-paths true] [--scheduler NAME]
- *           [--weights W0,W1,...] [--transfers N] --cert PEM --key PEM --secret HEX
+ *           [--weights W0,W1,...] [--transfers N] [--path-policy none|fullmesh] --cert PEM --key PEM --secret HEX
  * secondary --bind IP:PORT [--transfers N] --cert PEM --key PEM --secret HEX
  * client    --primary HOST:PORT --size BYTES [--progress-every BYTES] [--stream-window BYTES] [--transfers N]
+ *           [--interface ID=ADDRESS[,backup]]...
  * delay     --route LISTEN_IP:PORT,TARGET_IP:PORT,ONE_WAY_MS ...   (a {@link DelayRelay} per route, until killed)
  * </pre>
  * {@code --weights} gives the weighted scheduler's weight of the first path, then of each added path in order.
@@ -98,7 +100,8 @@ public final class NetnsNode {
         KwikServer.Builder b = KwikServer.builder().bind(addr(one(o, "bind")))
                 .certificate(new File(one(o, "cert")), new File(one(o, "key")))
                 .serverId(id).clusterSecret(HexFormat.of().parseHex(one(o, "secret")))
-                .scheduler(o.getOrDefault("scheduler", List.of("earliest-arrival")).get(0));
+                .scheduler(o.getOrDefault("scheduler", List.of("earliest-arrival")).get(0))
+                .pathPolicy(o.getOrDefault("path-policy", List.of("none")).get(0));
         for (String a : o.getOrDefault("also-bind", List.of())) {
             b.alsoBind(addr(a));
         }
@@ -304,6 +307,13 @@ public final class NetnsNode {
         KwikClient.Builder cb = KwikClient.builder().trustAll().streamWindow(window).sessionWindow(Math.max(16L << 20, 4 * window));
         if (MAX_UDP_PAYLOAD > 0) {
             cb.maxUdpPayload(MAX_UDP_PAYLOAD);
+        }
+        for (String spec : o.getOrDefault("interface", List.of())) {
+            // id=ADDRESS or id=ADDRESS,backup
+            String[] idRest = spec.split("=", 2);
+            String[] parts = idRest[1].split(",");
+            ClientInterface i = ClientInterface.ofAddress(idRest[0], java.net.InetAddress.getByName(parts[0]));
+            cb.interfaces(parts.length > 1 && parts[1].equals("backup") ? i.asBackup() : i);
         }
         try (KwikClient client = cb.build()) {
             int transfers = Integer.parseInt(o.getOrDefault("transfers", List.of("1")).get(0));

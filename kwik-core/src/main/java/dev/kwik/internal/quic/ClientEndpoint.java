@@ -60,7 +60,7 @@ public final class ClientEndpoint implements PathJoiner {
     private final ClientInterfaces interfaces;
     /** Checks the client's interfaces against the OS every {@link #INTERFACE_POLL_MS} (only when it has some). */
     private final ScheduledExecutorService interfacePoll;
-    static final long INTERFACE_POLL_MS = 1000;
+    static final long INTERFACE_POLL_MS = 250;
 
     public ClientEndpoint(TransportConfig config, QuicSslContext ssl, byte[] credentials, int threads, List<ClientInterface> interfaces) {
         this.config = config;

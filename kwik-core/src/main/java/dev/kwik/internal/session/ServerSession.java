@@ -176,9 +176,33 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
 
     // ------------------------------------------------------------------ path management (primary)
 
+    /**
+     * Without an interface named: when the client announced interfaces, the path leaves from the one the first
+     * path uses (if up, else the first announced up and not a backup), so that every path has an interface and a
+     * path policy sees it; else from wherever the client's OS routes it.
+     */
     @Override
     public CompletableFuture<PathInfo> addPath(InetSocketAddress address) {
-        return addPath(address, null);
+        return addPath(address, defaultInterface());
+    }
+
+    private String defaultInterface() {
+        List<ClientInterfaceInfo> ifs = clientInterfaces;
+        if (ifs.isEmpty()) {
+            return null;
+        }
+        String first = records.get(0).local != null ? records.get(0).local.clientInterface() : null;
+        for (ClientInterfaceInfo i : ifs) {
+            if (i.id().equals(first) && i.up()) {
+                return first;
+            }
+        }
+        for (ClientInterfaceInfo i : ifs) {
+            if (i.up() && !i.backup()) {
+                return i.id();
+            }
+        }
+        return null;
     }
 
     @Override
