@@ -64,7 +64,7 @@ public final class NetBench {
         boolean quick = List.of(args).contains("--quick");
         int runs = Integer.getInteger("kwik.bench.runs", quick ? 1 : 5);
         long size = Long.getLong("kwik.bench.size", quick ? 32L << 20 : 64L << 20);
-        List<String> only = List.of(System.getProperty("kwik.bench.only", "aggregate,mptcp,faster,heterogeneous,loss,failover").split(","));
+        List<String> only = List.of(System.getProperty("kwik.bench.only", "aggregate,mptcp,faster,heterogeneous,loss,failover,clientlinks").split(","));
         Path dir = Path.of(System.getProperty("kwik.bench.out", "kwik-benchmarks/target/bench"));
         if (quick && System.getProperty("kwik.bench.warmup") == null) {
             System.setProperty("kwik.bench.warmup", String.valueOf(8L << 20)); // node JVMs: shorter warm-up rounds
@@ -80,6 +80,7 @@ public final class NetBench {
             parts.put("faster", b::faster);
             parts.put("heterogeneous", b::heterogeneous);
             parts.put("loss", b::loss);
+            parts.put("clientlinks", b::clientLinks);
             parts.put("failover", b::failover);
             for (var e : parts.entrySet()) {
                 if (!only.contains(e.getKey())) {
@@ -195,6 +196,30 @@ public final class NetBench {
         }
     }
 
+    /**
+     * Two client links to one server address (issue 15): KWIK with the fullmesh path policy against MPTCP with a
+     * client subflow endpoint on the same links, and KWIK's longest stall when link a2 goes down at 50%.
+     */
+    private void clientLinks() throws Exception {
+        List<Double> kwik = measureWarm("KWIK fullmesh, two client links", new Setup().links(FAST, FAST).clientLinks(), Result::mbit);
+        out.add("KWIK fullmesh over two client links (2 × 100 Mbit/s), goodput / sum of link rates", "", ratio(kwik, 2 * FAST_MBIT), null, 0);
+        addCpu();
+        if (missingTools("iperf3", "mptcpize", "nstat") == null) {
+            List<Double> mp = measure("MPTCP, two client subflow endpoints", () -> iperfClientLinks(FAST));
+            out.add("MPTCP with two client subflow endpoints (2 × 100 Mbit/s), goodput / sum of link rates", "", ratio(mp, 2 * FAST_MBIT), null, 0);
+            addCpu();
+            out.add("two client links: KWIK fullmesh / MPTCP", "×", List.of(Results.median(kwik) / Results.median(mp)), ">=", 1.0);
+        } else {
+            out.note("client links: MPTCP skipped (iperf3, mptcpize or nstat missing)");
+        }
+        List<Double> stalls = new ArrayList<>();
+        measureWarm("KWIK fullmesh, client link a2 down at 50%", new Setup().links(FAST, FAST).clientLinks().cut(), r -> {
+            stalls.add(r.stallMillis());
+            return r.mbit();
+        });
+        out.add("two client links: longest stall when link a2 goes down at 50% (interfaces polled every 250 ms)", "ms", stalls, "<", 1000);
+    }
+
     /** Random loss on link a2 of two paths to one server, against the same without loss. */
     private void loss() throws Exception {
         List<Double> clean = kept.containsKey("same") ? kept.get("same")
@@ -294,6 +319,8 @@ public final class NetBench {
         boolean sameServer;
         boolean secondPrimaryLink;
         boolean cut;
+        /** The two-client-link topology ({@link Netns#clientLinks}) instead of the server-side links. */
+        boolean clientLinks;
         double loss;
         int delayA;
         int delayB;
@@ -319,6 +346,11 @@ public final class NetBench {
 
         Setup secondPrimaryLink() {
             secondPrimaryLink = true;
+            return this;
+        }
+
+        Setup clientLinks() {
+            clientLinks = true;
             return this;
         }
 
@@ -382,6 +414,9 @@ public final class NetBench {
      * JVMs; the machine's CPU is recorded for each.
      */
     private List<Result> transfers(Setup s, int count) throws Exception {
+        if (s.clientLinks) {
+            return clientLinkTransfers(s, count);
+        }
         try (Netns n = new Netns()) {
             n.namespace("kwik-c");
             n.namespace("kwik-p");
@@ -466,13 +501,49 @@ public final class NetBench {
         }
     }
 
+    /**
+     * {@code count} transfers over the two-client-link topology ({@link Netns#clientLinks}): the primary at one
+     * service address with the fullmesh path policy, the client with its two links as interfaces a and b. With
+     * {@code cut}, link a2 goes down when the client has half the file.
+     */
+    private List<Result> clientLinkTransfers(Setup s, int count) throws Exception {
+        try (Netns n = new Netns()) {
+            n.clientLinks(s.rateA, s.rateB);
+            List<String> primary = new ArrayList<>(List.of("primary", "--bind", Netns.SERVICE_P + ":4433", "--path-policy", "fullmesh",
+                    "--scheduler", s.scheduler, "--transfers", String.valueOf(count),
+                    "--cert", cert.certificate().getPath(), "--key", cert.privateKey().getPath(), "--secret", secret));
+            NodeProcess pri = NodeProcess.java(n, "kwik-p", primary);
+            boolean ok = false;
+            try {
+                pri.awaitLine("READY");
+                NodeProcess client = NodeProcess.java(n, "kwik-c", List.of("client", "--primary", Netns.SERVICE_P + ":4433",
+                        "--size", String.valueOf(size), "--progress-every", String.valueOf(size / 2),
+                        "--stream-window", String.valueOf(Long.getLong("kwik.bench.window", 4L << 20)),
+                        "--interface", "a=" + Netns.CLIENT_A, "--interface", "b=" + Netns.CLIENT_B,
+                        "--transfers", String.valueOf(count)));
+                try {
+                    List<Result> results = new ArrayList<>();
+                    for (int i = 0; i < count; i++) {
+                        results.add(awaitTransfer(s, n, client, pri, i));
+                    }
+                    ok = true;
+                    return results;
+                } finally {
+                    client.stop(!ok);
+                }
+            } finally {
+                pri.stop(!ok);
+            }
+        }
+    }
+
     /** The {@code i}-th transfer of a setup, from the client's request to its RESULT line. */
     private Result awaitTransfer(Setup s, Netns n, NodeProcess client, NodeProcess pri, int i) throws Exception {
         client.awaitLine("REQUESTED", i);
         long[] cpu0 = cpuTicks();
         if (s.cut) {
             client.awaitLine("PROGRESS", 2 * i);
-            n.down("kwik-c", "kc-a1");
+            n.down("kwik-c", s.clientLinks ? "kc-a2" : "kc-a1");
         }
         String line = client.awaitLine("RESULT", i);
         long[] cpu1 = cpuTicks();
@@ -498,6 +569,41 @@ public final class NetBench {
      * iperf3 -R (server sends, like the KWIK download) of {@code size} bytes over a1, with MPTCP also over a2, both
      * links at {@code rate}. Its CPU figure includes iperf3's own start (a few milliseconds).
      */
+    /**
+     * MPTCP over the two-client-link topology: the client announces its second address as a {@code subflow}
+     * endpoint (MPTCP's client-side path manager, the way a phone bonds Wi-Fi and cellular), the server has one
+     * address; iperf3 -R of {@link #size} bytes to it.
+     */
+    private double iperfClientLinks(String rate) throws Exception {
+        try (Netns n = new Netns()) {
+            n.clientLinks(rate, rate);
+            for (String ns : List.of("kwik-c", "kwik-p")) {
+                Netns.run("ip", "-n", ns, "mptcp", "limits", "set", "subflow", "2", "add_addr_accepted", "2");
+            }
+            Netns.run("ip", "-n", "kwik-c", "mptcp", "endpoint", "add", Netns.CLIENT_B, "dev", "kc-a2", "subflow");
+            NodeProcess s = NodeProcess.start(n, "kwik-p", "iperf3-server", List.of("mptcpize", "run", "iperf3", "-s", "-1", "--forceflush"));
+            s.awaitLine("Server listening");
+            long[] cpu0 = cpuTicks();
+            NodeProcess c = NodeProcess.start(n, "kwik-c", "iperf3-client", List.of("mptcpize", "run", "iperf3", "-c", Netns.SERVICE_P,
+                    "-R", "-n", String.valueOf(size), "-J"));
+            if (c.awaitExit(120) != 0) {
+                throw new IllegalStateException("iperf3 failed:\n" + c.output());
+            }
+            recordCpu(cpu0, cpuTicks());
+            Matcher m = RECEIVED.matcher(c.output());
+            if (!m.find()) {
+                throw new IllegalStateException("no sum_received in iperf3's output:\n" + c.output());
+            }
+            String joins = Netns.sh("ip", "netns", "exec", "kwik-c", "nstat", "-az", "MPTcpExtMPJoinSynAckRx");
+            Matcher j = Pattern.compile("MPTcpExtMPJoinSynAckRx\\s+(\\d+)").matcher(joins);
+            if (!j.find() || Long.parseLong(j.group(1)) < 1) {
+                throw new IllegalStateException("MPTCP opened no second subflow: " + joins.trim());
+            }
+            s.stop(false);
+            return Double.parseDouble(m.group(1)) / 1e6;
+        }
+    }
+
     private double iperf(boolean mptcp, String rate) throws Exception {
         try (Netns n = new Netns()) {
             n.namespace("kwik-c");
