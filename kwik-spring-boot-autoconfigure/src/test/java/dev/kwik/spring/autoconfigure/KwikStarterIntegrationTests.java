@@ -145,6 +145,7 @@ class KwikStarterIntegrationTests {
         int pathId = JsonPath.read(added.body(), "$.id");
         assertThat(JsonPath.<Object>read(added.body(), "$.closedAt")).as("documented shape: null fields included").isNull();
         assertThat(JsonPath.<Object>read(added.body(), "$.closeReason")).isNull();
+        assertThat(added.body()).contains("\"clientInterface\":null");
 
         HttpResponse<String> one = http("GET", "/actuator/kwikpaths/" + id, null);
         assertThat(one.statusCode()).isEqualTo(200);

@@ -203,21 +203,24 @@ public class KwikPathsEndpoint {
 
     /**
      * One path. {@code role} is the role of the server at the path's end; {@code rttSeconds} the smoothed RTT
-     * of KWIK's heartbeat; counters are KWIK packet bytes and packets, QUIC losses and retransmissions. Every
-     * field is always present ({@code closedAt} and {@code closeReason} are null while the path lives), as documented.
+     * of KWIK's heartbeat; counters are KWIK packet bytes and packets, QUIC losses and retransmissions;
+     * {@code clientInterface} the id of the client interface the path leaves from (null when the client declared
+     * none). Every field is always present ({@code closedAt} and {@code closeReason} are null while the path lives),
+     * as documented.
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record PathDescriptor(long id, String address, String role, boolean defaultPath, String state,
                                  double rttSeconds, long bytesSent, long bytesReceived, long packetsSent,
                                  long packetsReceived, long packetsLost, long packetsRetransmitted,
-                                 long congestionWindow, int weight, boolean backup, String createdAt, String lastActiveAt, String closedAt,
-                                 String closeReason) implements OperationResponseBody {
+                                 long congestionWindow, int weight, boolean backup, String clientInterface, String createdAt,
+                                 String lastActiveAt, String closedAt, String closeReason) implements OperationResponseBody {
         static PathDescriptor of(PathInfo p) {
             InetSocketAddress a = p.remoteAddress();
             return new PathDescriptor(p.pathId(), a.getHostString() + ":" + a.getPort(), lower(p.role()),
                     p.isDefault(), p.state().name(), p.smoothedRtt() == null ? 0 : p.smoothedRtt().toNanos() / 1e9,
                     p.bytesSent(), p.bytesReceived(), p.packetsSent(), p.packetsReceived(), p.packetsLost(),
-                    p.packetsRetransmitted(), p.congestionWindow(), p.weight(), p.isBackup(), text(p.createdAt()), text(p.lastActiveAt()),
+                    p.packetsRetransmitted(), p.congestionWindow(), p.weight(), p.isBackup(), p.clientInterface(),
+                    text(p.createdAt()), text(p.lastActiveAt()),
                     text(p.closedAt()), p.closeReason());
         }
 
