@@ -182,21 +182,21 @@ class KwikStarterIntegrationTests {
         s.write(new byte[50_000]);
         assertThat(s.readMessage(T)).hasSize(50_000);
         String peer = "127.0.0.1:" + KWIK_PORT;
-        Awaits.until(() -> scrape().contains("kwik_path_bytes_sent_total{peer=\"" + peer + "\",role=\"primary\",side=\"client\"}"));
+        Awaits.until(() -> scrape().contains("kwik_path_bytes_sent_total{interface=\"none\",peer=\"" + peer + "\",role=\"primary\",side=\"client\"}"));
         String text = scrape();
         for (String series : List.of("kwik_path_bytes_received_total", "kwik_path_packets_sent_total",
                 "kwik_path_packets_received_total", "kwik_path_packets_retransmitted_total", "kwik_path_packets_lost_total",
                 "kwik_path_rtt_seconds", "kwik_path_cwnd_bytes")) {
-            assertThat(text).contains(series + "{peer=\"" + peer + "\",role=\"primary\",side=\"client\"}");
-            assertThat(text).contains(series + "{peer=\"client\",role=\"primary\",side=\"server\"}");
+            assertThat(text).contains(series + "{interface=\"none\",peer=\"" + peer + "\",role=\"primary\",side=\"client\"}");
+            assertThat(text).contains(series + "{interface=\"none\",peer=\"client\",role=\"primary\",side=\"server\"}");
         }
-        assertThat(text).contains("kwik_path_state{peer=\"" + peer + "\",role=\"primary\",side=\"client\",state=\"active\"} 1.0");
+        assertThat(text).contains("kwik_path_state{interface=\"none\",peer=\"" + peer + "\",role=\"primary\",side=\"client\",state=\"active\"} 1.0");
         assertThat(text).contains("kwik_sessions_active{side=\"server\"} 1.0", "kwik_sessions_active{side=\"client\"} 1.0");
         assertThat(text).contains("kwik_paths_active{role=\"primary\",side=\"server\"} 1.0");
         assertThat(text).contains("kwik_path_events_total{event=\"added\",role=\"primary\",side=\"client\"}");
         assertThat(text).doesNotContain(session.id());
         // The secondary's path was removed in the previous test: its meters went with it.
-        assertThat(text).doesNotContainPattern("kwik_path_bytes_sent_total\\{peer=\"[^\"]+\",role=\"secondary\"");
+        assertThat(text).doesNotContainPattern("kwik_path_bytes_sent_total\\{interface=\"[^\"]+\",peer=\"[^\"]+\",role=\"secondary\"");
         assertThat(text).contains("kwik_path_events_total{event=\"removed\",role=\"secondary\",side=\"client\"} 1.0");
     }
 

@@ -21,9 +21,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -154,7 +156,7 @@ public final class KwikMetrics implements AutoCloseable {
                 List<Observed> paths = new ArrayList<>();
                 for (PathInfo p : s.allPaths()) {
                     if (p.role() == s.role()) {
-                        paths.add(new Observed(serverTags(s.role()), p, s.role()));
+                        paths.add(new Observed(serverTags(s.role(), p.clientInterface()), p, s.role()));
                     }
                 }
                 seen.put("server/" + s.id(), paths);
@@ -172,7 +174,7 @@ public final class KwikMetrics implements AutoCloseable {
                 clientCount++;
                 List<Observed> paths = new ArrayList<>();
                 for (PathInfo p : infos) {
-                    paths.add(new Observed(clientTags(p.role(), p.remoteAddress()), p, p.role()));
+                    paths.add(new Observed(clientTags(p.role(), p.remoteAddress(), p.clientInterface()), p, p.role()));
                 }
                 seen.put("client/" + s.id(), paths);
             }
@@ -253,18 +255,39 @@ public final class KwikMetrics implements AutoCloseable {
         }
     }
 
-    /** A client's path: the server it leads to (as many values as servers the client talks to). */
-    private static Tags clientTags(Role role, InetSocketAddress server) {
-        return Tags.of("side", "client", "role", lower(role), "peer", server.getHostString() + ":" + server.getPort());
+    /**
+     * A client's path: the server it leads to (as many values as servers the client talks to) and the client
+     * interface it leaves from (the client's own ids, at most 16; {@code none} without interfaces).
+     */
+    private static Tags clientTags(Role role, InetSocketAddress server, String clientInterface) {
+        return Tags.of("side", "client", "role", lower(role), "peer", server.getHostString() + ":" + server.getPort(),
+                "interface", clientInterface == null ? NO_INTERFACE : clientInterface);
     }
 
     /**
      * A server's path: never the client's address, whose ephemeral port would make new series with every
      * connection; all clients add up under {@code peer="client"} (the key stays, so both sides share one shape).
+     * The client interface is the client's choice of id: the first {@link #MAX_SERVER_INTERFACE_TAGS} distinct
+     * ids this server sees are tags, later ones add up under {@code other}, so clients cannot make series without
+     * bound.
      */
-    private static Tags serverTags(Role role) {
-        return Tags.of("side", "server", "role", lower(role), "peer", "client");
+    private Tags serverTags(Role role, String clientInterface) {
+        String tag = NO_INTERFACE;
+        if (clientInterface != null) {
+            if (serverInterfaceTags.contains(clientInterface) || serverInterfaceTags.size() < MAX_SERVER_INTERFACE_TAGS) {
+                serverInterfaceTags.add(clientInterface);
+                tag = clientInterface;
+            } else {
+                tag = "other";
+            }
+        }
+        return Tags.of("side", "server", "role", lower(role), "peer", "client", "interface", tag);
     }
+
+    private static final String NO_INTERFACE = "none";
+    /** Distinct client interface ids a server's meters tag before the rest add up as {@code other}. */
+    static final int MAX_SERVER_INTERFACE_TAGS = 16;
+    private final Set<String> serverInterfaceTags = new HashSet<>();
 
     private static String lower(Role role) {
         return role.name().toLowerCase(Locale.ROOT);

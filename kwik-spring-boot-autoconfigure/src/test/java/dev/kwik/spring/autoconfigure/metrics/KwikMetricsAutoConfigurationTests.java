@@ -91,7 +91,8 @@ class KwikMetricsAutoConfigurationTests {
             assertThat(registry.find("kwik.paths.active").tags("side", "client", "role", "primary").gauge().value()).isEqualTo(1);
             assertThat(registry.find("kwik.path.events").tags("side", "client", "role", "primary", "event", "added").counter().count()).isEqualTo(1);
             assertThat(registry.find("kwik.path.bytes.sent").meters()).allSatisfy(m -> assertThat(m.getId().getTags())
-                    .extracting(t -> t.getKey()).containsExactlyInAnyOrder("side", "role", "peer"));
+                    .extracting(t -> t.getKey()).containsExactlyInAnyOrder("side", "role", "peer", "interface"));
+            assertThat(client.functionCounter().getId().getTag("interface")).isEqualTo("none");
 
             session.close();
             Awaits.until(() -> server.sessions().isEmpty());
@@ -132,6 +133,36 @@ class KwikMetricsAutoConfigurationTests {
                 assertThat(kwikSeries(registry)).as("kwik.* series with 1 client and with 50").isEqualTo(one);
             } finally {
                 sessions.forEach(KwikSession::close);
+            }
+        });
+    }
+
+    @Test
+    void aServerTagsAtMostSixteenClientInterfaceIdsAndCountsTheRestAsOther() {
+        withRegistry.withBean(KwikSessionHandler.class, () -> session -> { }).run(ctx -> {
+            MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+            KwikMetrics metrics = ctx.getBean(KwikMetrics.class);
+            KwikServer server = ctx.getBean(KwikServer.class);
+            String address = "localhost:" + server.localAddress().getPort();
+            int clients = KwikMetrics.MAX_SERVER_INTERFACE_TAGS + 4;
+            List<dev.kwik.KwikClient> made = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < clients; i++) {
+                    // Each client names its one interface differently, as a hostile or careless fleet might.
+                    dev.kwik.KwikClient c = dev.kwik.KwikClient.builder().trustAll().interfaces(dev.kwik.ClientInterface.ofAddress(
+                            "link" + i, java.net.InetAddress.getByName("127.0.0.1"))).build();
+                    made.add(c);
+                    c.dial(address);
+                }
+                Awaits.until(() -> server.sessions().size() == clients
+                        && server.sessions().stream().allMatch(s -> s.activePaths().get(0).clientInterface() != null));
+                metrics.refresh();
+                java.util.Set<String> tags = new java.util.HashSet<>();
+                registry.find("kwik.path.bytes.received").tags("side", "server").meters()
+                        .forEach(m -> tags.add(m.getId().getTag("interface")));
+                assertThat(tags).hasSize(KwikMetrics.MAX_SERVER_INTERFACE_TAGS + 1).contains("other");
+            } finally {
+                made.forEach(dev.kwik.KwikClient::close);
             }
         });
     }
