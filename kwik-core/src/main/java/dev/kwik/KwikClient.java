@@ -44,7 +44,7 @@ public final class KwikClient implements AutoCloseable {
             log.warn("event=trust-all KWIK client accepts any server certificate; never use this in production");
         }
         this.endpoint = new ClientEndpoint(b.config(), Tls.client(b.trusted, b.trustManagerFactory, b.trustAll),
-                b.credentials, b.eventLoopThreads, b.interfaces);
+                b.credentials, b.eventLoopThreads, b.interfaces, b.allInterfaces);
     }
 
     /**
@@ -209,6 +209,7 @@ public final class KwikClient implements AutoCloseable {
         private boolean trustAll;
         private byte[] credentials = new byte[0];
         private final List<ClientInterface> interfaces = new ArrayList<>();
+        private boolean allInterfaces;
 
         private Builder() {
         }
@@ -274,6 +275,18 @@ public final class KwikClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Uses every interface the OS reports up, not loopback and with an address (besides those given to
+         * {@link #interfaces}), each named by its OS name (e.g. {@code wlan0}, its id with characters outside
+         * {@code [A-Za-z0-9._-]} replaced by '_'), and any that appears later, found by the 250 ms poll; at most
+         * {@value ClientInterface#MAX_INTERFACES} in all. The OS must still route by source address for paths to
+         * leave by their interface.
+         */
+        public Builder allInterfaces() {
+            this.allInterfaces = true;
+            return this;
+        }
+
         /** Opaque credentials presented in HELLO to the server's {@link KwikAuthenticator}. At most 4 KiB. */
         public Builder credentials(byte[] credentials) {
             Objects.requireNonNull(credentials, "credentials");
@@ -287,7 +300,7 @@ public final class KwikClient implements AutoCloseable {
         public String toString() {
             return "KwikClient.Builder[trust=" + (trustAll ? "all" : !trusted.isEmpty() ? String.join(" + ", trustedFrom)
                     : trustManagerFactory != null ? "trust-manager" : "jdk-default") + ", credentials="
-                    + credentials.length + "B, interfaces=" + interfaces + ", " + transportSettings() + "]";
+                    + credentials.length + "B, interfaces=" + interfaces + (allInterfaces ? " + all" : "") + ", " + transportSettings() + "]";
         }
 
         public KwikClient build() {

@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  *           [--weights W0,W1,...] [--transfers N] [--path-policy none|fullmesh] --cert PEM --key PEM --secret HEX
  * secondary --bind IP:PORT [--transfers N] --cert PEM --key PEM --secret HEX
  * client    --primary HOST:PORT --size BYTES [--progress-every BYTES] [--stream-window BYTES] [--transfers N]
- *           [--interface ID=ADDRESS[,backup]]...
+ *           [--interface ID=ADDRESS[,backup]]... [--all-interfaces true]
  * delay     --route LISTEN_IP:PORT,TARGET_IP:PORT,ONE_WAY_MS ...   (a {@link DelayRelay} per route, until killed)
  * </pre>
  * {@code --weights} gives the weighted scheduler's weight of the first path, then of each added path in order.
@@ -314,6 +314,9 @@ public final class NetnsNode {
             String[] parts = idRest[1].split(",");
             ClientInterface i = ClientInterface.ofAddress(idRest[0], java.net.InetAddress.getByName(parts[0]));
             cb.interfaces(parts.length > 1 && parts[1].equals("backup") ? i.asBackup() : i);
+        }
+        if (Boolean.parseBoolean(o.getOrDefault("all-interfaces", List.of("false")).get(0))) {
+            cb.allInterfaces();
         }
         try (KwikClient client = cb.build()) {
             int transfers = Integer.parseInt(o.getOrDefault("transfers", List.of("1")).get(0));

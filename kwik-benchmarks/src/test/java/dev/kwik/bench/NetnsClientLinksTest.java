@@ -73,6 +73,12 @@ class NetnsClientLinksTest {
      * before warm the JIT up: these nodes skip the loopback warm-up).
      */
     private Run transfer(long size, boolean backupB, boolean secondary, AtProgress hook, int transfers) throws Exception {
+        return transfer(size, backupB, secondary, hook, transfers,
+                List.of("--interface", "a=" + Netns.CLIENT_A, "--interface", "b=" + Netns.CLIENT_B + (backupB ? ",backup" : "")));
+    }
+
+    private Run transfer(long size, boolean backupB, boolean secondary, AtProgress hook, int transfers, List<String> interfaces)
+            throws Exception {
         try (Netns n = new Netns()) {
             n.clientLinks(RATE, RATE);
             List<String> tls = List.of("--cert", cert.certificate().getPath(), "--key", cert.privateKey().getPath(), "--secret", secret);
@@ -93,10 +99,11 @@ class NetnsClientLinksTest {
             boolean ok = false;
             try {
                 primary.awaitLine("READY");
-                NodeProcess client = NodeProcess.java(n, "kwik-c", List.of("client", "--primary", Netns.SERVICE_P + ":4433",
+                List<String> clientArgs = new ArrayList<>(List.of("client", "--primary", Netns.SERVICE_P + ":4433",
                         "--size", String.valueOf(size), "--progress-every", String.valueOf(size / 4),
-                        "--interface", "a=" + Netns.CLIENT_A, "--interface", "b=" + Netns.CLIENT_B + (backupB ? ",backup" : ""),
                         "--transfers", String.valueOf(transfers)));
+                clientArgs.addAll(interfaces);
+                NodeProcess client = NodeProcess.java(n, "kwik-c", clientArgs);
                 try {
                     int last = transfers - 1;
                     if (last > 0) {
@@ -192,12 +199,20 @@ class NetnsClientLinksTest {
     }
 
     @Test
+    void aClientToldToUseEveryInterfaceFindsBothLinksByTheirNames() throws Exception {
+        Run r = transfer(16L << 20, false, false, null, 1, List.of("--all-interfaces", "true"));
+        assertThat(activePaths(r.primary())).containsExactlyInAnyOrder("PRIMARY/kc-a1", "PRIMARY/kc-a2");
+        assertThat(r.rxA()).isGreaterThan(1 << 20);
+        assertThat(r.rxB()).isGreaterThan(1 << 20);
+    }
+
+    @Test
     void primaryAndSecondaryOverTwoClientLinksMakeFourPaths() throws Exception {
         Run r = transfer(32L << 20, false, true, null);
         assertThat(activePaths(r.primary())).containsExactlyInAnyOrder("PRIMARY/a", "PRIMARY/b", "SECONDARY/a", "SECONDARY/b");
     }
 
-    private static final Pattern PATH = Pattern.compile("PathInfo\\[id=\\d+, remote=[^,]*, role=(\\w+), default=\\w+, state=ACTIVE[^\\]]*?interface=(\\w+)");
+    private static final Pattern PATH = Pattern.compile("PathInfo\\[id=\\d+, remote=[^,]*, role=(\\w+), default=\\w+, state=ACTIVE[^\\]]*?interface=([\\w.-]+)");
 
     /** role/interface of each ACTIVE path in the primary's PRIMARY line. */
     private static List<String> activePaths(String primaryLine) {

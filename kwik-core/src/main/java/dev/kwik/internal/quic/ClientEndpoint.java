@@ -62,12 +62,13 @@ public final class ClientEndpoint implements PathJoiner {
     private final ScheduledExecutorService interfacePoll;
     static final long INTERFACE_POLL_MS = 250;
 
-    public ClientEndpoint(TransportConfig config, QuicSslContext ssl, byte[] credentials, int threads, List<ClientInterface> interfaces) {
+    public ClientEndpoint(TransportConfig config, QuicSslContext ssl, byte[] credentials, int threads, List<ClientInterface> interfaces,
+                          boolean allInterfaces) {
         this.config = config;
         this.ssl = ssl;
         this.credentials = credentials.clone();
-        this.interfaces = new ClientInterfaces(interfaces);
-        if (interfaces.isEmpty()) {
+        this.interfaces = new ClientInterfaces(interfaces, allInterfaces);
+        if (this.interfaces.isEmpty()) {
             this.interfacePoll = null;
         } else {
             this.interfacePoll = Executors.newSingleThreadScheduledExecutor(r -> {

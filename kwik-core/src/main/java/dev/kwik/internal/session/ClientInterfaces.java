@@ -34,16 +34,66 @@ public final class ClientInterfaces {
     }
 
     private final List<ClientInterface> declared;
+    /** Whether every interface that is up, not loopback and has an address is used, as the OS reports them. */
+    private final boolean discover;
     private final Set<String> adminDown = ConcurrentHashMap.newKeySet();
     private final Set<String> linkDown = ConcurrentHashMap.newKeySet();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     public ClientInterfaces(List<ClientInterface> declared) {
-        this.declared = List.copyOf(declared);
+        this(declared, false);
+    }
+
+    /**
+     * {@code discover}: also every interface the OS reports up, not loopback and with an address, named by its OS
+     * name (ids are the names, cleaned to the id alphabet), found now and by every {@link #poll} (at most
+     * {@link ClientInterface#MAX_INTERFACES} in all).
+     */
+    public ClientInterfaces(List<ClientInterface> declared, boolean discover) {
+        this.declared = new CopyOnWriteArrayList<>(declared);
+        this.discover = discover;
+        if (discover) {
+            discover();
+        }
     }
 
     public boolean isEmpty() {
-        return declared.isEmpty();
+        return declared.isEmpty() && !discover;
+    }
+
+    /** Adds the OS interfaces not known yet; returns the ids added. */
+    private List<String> discover() {
+        List<String> added = new ArrayList<>();
+        try {
+            for (Enumeration<NetworkInterface> e = NetworkInterface.getNetworkInterfaces(); e != null && e.hasMoreElements(); ) {
+                NetworkInterface ni = e.nextElement();
+                if (declared.size() >= ClientInterface.MAX_INTERFACES) {
+                    break;
+                }
+                if (!ni.isUp() || ni.isLoopback() || ni.isVirtual() || !hasRoutableAddress(ni)) {
+                    continue;
+                }
+                String id = ni.getName().replaceAll("[^A-Za-z0-9._-]", "_");
+                id = id.substring(0, Math.min(32, id.length()));
+                if (find(id) == null && declared.stream().noneMatch(i -> ni.getName().equals(i.name()))) {
+                    declared.add(ClientInterface.ofName(id, ni.getName()));
+                    added.add(id);
+                }
+            }
+        } catch (SocketException e) {
+            log.debug("event=interface-discovery-failed error={}", e.toString());
+        }
+        return added;
+    }
+
+    private static boolean hasRoutableAddress(NetworkInterface ni) {
+        for (Enumeration<InetAddress> a = ni.getInetAddresses(); a.hasMoreElements(); ) {
+            InetAddress x = a.nextElement();
+            if (!x.isLinkLocalAddress() && !x.isLoopbackAddress()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public List<ClientInterface> all() {
@@ -136,6 +186,18 @@ public final class ClientInterfaces {
      * 250 ms while it has interfaces costs 0.06% of a core.
      */
     public void poll() {
+        if (discover) {
+            for (String id : discover()) {
+                log.info("event=client-interface-found interface={}", id);
+                for (Listener l : listeners) {
+                    try {
+                        l.onInterfaceChanged(id, true);
+                    } catch (RuntimeException e) {
+                        log.warn("event=interface-listener-failed interface={}", id, e);
+                    }
+                }
+            }
+        }
         for (ClientInterface i : declared) {
             boolean present = isPresent(i);
             boolean before = isUp(i.id());

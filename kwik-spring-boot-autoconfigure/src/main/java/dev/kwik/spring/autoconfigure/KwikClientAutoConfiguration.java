@@ -51,6 +51,9 @@ public final class KwikClientAutoConfiguration {
                     : ClientInterface.ofName(i.getId(), i.getName());
             b.interfaces(i.isBackup() ? ci.asBackup() : ci);
         }
+        if (c.isAllInterfaces()) {
+            b.allInterfaces();
+        }
         if (c.getCredentials() != null) {
             b.credentials(c.getCredentials().getBytes(StandardCharsets.UTF_8));
         }

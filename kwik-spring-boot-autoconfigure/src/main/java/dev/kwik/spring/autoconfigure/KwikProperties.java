@@ -347,6 +347,12 @@ public class KwikProperties implements Validator {
          */
         private List<Interface> interfaces = new ArrayList<>();
 
+        /**
+         * Also use every interface the OS reports up, not loopback and with an address (named by its OS name),
+         * and any that appears later.
+         */
+        private boolean allInterfaces;
+
         /** How the client verifies servers' certificates. */
         private final ClientSsl ssl = new ClientSsl();
 
@@ -380,6 +386,14 @@ public class KwikProperties implements Validator {
 
         public void setCredentials(String credentials) {
             this.credentials = credentials;
+        }
+
+        public boolean isAllInterfaces() {
+            return allInterfaces;
+        }
+
+        public void setAllInterfaces(boolean allInterfaces) {
+            this.allInterfaces = allInterfaces;
         }
 
         public List<Interface> getInterfaces() {

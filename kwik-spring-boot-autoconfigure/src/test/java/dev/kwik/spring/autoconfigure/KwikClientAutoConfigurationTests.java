@@ -202,6 +202,20 @@ class KwikClientAutoConfigurationTests {
     }
 
     @Test
+    void allInterfacesUsesEveryInterfaceTheOsReportsUpWithAnAddress() throws Exception {
+        List<String> expected = new ArrayList<>();
+        for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            if (ni.isUp() && !ni.isLoopback() && !ni.isVirtual() && java.util.Collections.list(ni.getInetAddresses()).stream()
+                    .anyMatch(a -> !a.isLinkLocalAddress() && !a.isLoopbackAddress())) {
+                expected.add(ni.getName());
+            }
+        }
+        runner.withPropertyValues("kwik.client.all-interfaces=true").run(ctx -> assertThat(ctx.getBean(KwikClient.class).interfaces())
+                .extracting(ClientInterface::name).containsExactlyInAnyOrderElementsOf(expected.subList(0, Math.min(16, expected.size()))));
+        runner.run(ctx -> assertThat(ctx.getBean(KwikClient.class).interfaces()).isEmpty());
+    }
+
+    @Test
     void invalidClientInterfacesFailStartupNamingTheProperty() {
         runner.withPropertyValues("kwik.client.interfaces[0].id=wi fi", "kwik.client.interfaces[0].address=127.0.0.1")
                 .run(ctx -> assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("kwik.client.interfaces[0].id"));
