@@ -173,6 +173,11 @@ class KwikStarterIntegrationTests {
         HttpResponse<String> refused = http("POST", "/actuator/kwikpaths/" + id, "{\"address\":\"localhost:1\"}");
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
         assertThat(JsonPath.<String>read(refused.body(), "$.code")).isIn("PATH_JOIN_REFUSED", "CONNECT_TIMEOUT");
+        // This client announced no interfaces: naming one is refused with KWIK's code.
+        HttpResponse<String> noSuch = http("POST", "/actuator/kwikpaths/" + id,
+                "{\"address\":\"localhost:" + KWIK_PORT + "\",\"clientInterface\":\"lte\"}");
+        assertThat(noSuch.statusCode()).as(noSuch.body()).isEqualTo(409);
+        assertThat(JsonPath.<String>read(noSuch.body(), "$.code")).isEqualTo("INTERFACE_UNKNOWN");
     }
 
     @Test

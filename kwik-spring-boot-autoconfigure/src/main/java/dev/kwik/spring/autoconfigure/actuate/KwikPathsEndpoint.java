@@ -96,7 +96,8 @@ public class KwikPathsEndpoint {
     }
 
     @WriteOperation
-    public WebEndpointResponse<OperationResponseBody> addPath(@Selector String sessionId, @Nullable String address) {
+    public WebEndpointResponse<OperationResponseBody> addPath(@Selector String sessionId, @Nullable String address,
+                                                             @Nullable String clientInterface) {
         KwikServerSession s = serverSession(sessionId);
         if (s == null) {
             return isClientSession(sessionId)
@@ -112,6 +113,9 @@ public class KwikPathsEndpoint {
             target = HostPort.parse(address, 1).toAddress();
         } catch (IllegalArgumentException e) {
             return error(400, "BAD_ADDRESS", "address " + e.getMessage());
+        }
+        if (clientInterface != null) {
+            return await(s.addPath(target, clientInterface), 201, "path to " + address + " from client interface " + clientInterface);
         }
         return await(s.addPath(target), 201, "path to " + address);
     }

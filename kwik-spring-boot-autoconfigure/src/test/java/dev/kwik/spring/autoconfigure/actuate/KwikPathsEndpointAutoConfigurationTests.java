@@ -80,7 +80,7 @@ class KwikPathsEndpointAutoConfigurationTests {
             assertThat(unknown.getBody()).hasToString("ErrorDescriptor[code=NOT_FOUND, message=no KWIK session 00]");
             assertThat(endpoint.removePath(session.id(), 99).getStatus()).isEqualTo(404);
             assertThat(endpoint.removePath(session.id(), 0).getStatus()).as("only path to this server").isEqualTo(409);
-            assertThat(endpoint.addPath(session.id(), "no-port").getStatus()).isEqualTo(400);
+            assertThat(endpoint.addPath(session.id(), "no-port", null).getStatus()).isEqualTo(400);
             session.close();
         });
     }
