@@ -566,10 +566,6 @@ public final class NetBench {
     private static final Pattern RECEIVED = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)");
 
     /**
-     * iperf3 -R (server sends, like the KWIK download) of {@code size} bytes over a1, with MPTCP also over a2, both
-     * links at {@code rate}. Its CPU figure includes iperf3's own start (a few milliseconds).
-     */
-    /**
      * MPTCP over the two-client-link topology: the client announces its second address as a {@code subflow}
      * endpoint (MPTCP's client-side path manager, the way a phone bonds Wi-Fi and cellular), the server has one
      * address; iperf3 -R of {@link #size} bytes to it.
@@ -577,72 +573,67 @@ public final class NetBench {
     private double iperfClientLinks(String rate) throws Exception {
         try (Netns n = new Netns()) {
             n.clientLinks(rate, rate);
-            for (String ns : List.of("kwik-c", "kwik-p")) {
-                Netns.run("ip", "-n", ns, "mptcp", "limits", "set", "subflow", "2", "add_addr_accepted", "2");
-            }
+            mptcpLimits();
             Netns.run("ip", "-n", "kwik-c", "mptcp", "endpoint", "add", Netns.CLIENT_B, "dev", "kc-a2", "subflow");
-            NodeProcess s = NodeProcess.start(n, "kwik-p", "iperf3-server", List.of("mptcpize", "run", "iperf3", "-s", "-1", "--forceflush"));
-            s.awaitLine("Server listening");
-            long[] cpu0 = cpuTicks();
-            NodeProcess c = NodeProcess.start(n, "kwik-c", "iperf3-client", List.of("mptcpize", "run", "iperf3", "-c", Netns.SERVICE_P,
-                    "-R", "-n", String.valueOf(size), "-J"));
-            if (c.awaitExit(120) != 0) {
-                throw new IllegalStateException("iperf3 failed:\n" + c.output());
-            }
-            recordCpu(cpu0, cpuTicks());
-            Matcher m = RECEIVED.matcher(c.output());
-            if (!m.find()) {
-                throw new IllegalStateException("no sum_received in iperf3's output:\n" + c.output());
-            }
-            String joins = Netns.sh("ip", "netns", "exec", "kwik-c", "nstat", "-az", "MPTcpExtMPJoinSynAckRx");
-            Matcher j = Pattern.compile("MPTcpExtMPJoinSynAckRx\\s+(\\d+)").matcher(joins);
-            if (!j.find() || Long.parseLong(j.group(1)) < 1) {
-                throw new IllegalStateException("MPTCP opened no second subflow: " + joins.trim());
-            }
-            s.stop(false);
-            return Double.parseDouble(m.group(1)) / 1e6;
+            return runIperf(n, true, Netns.SERVICE_P);
         }
     }
 
+    /**
+     * iperf3 -R (server sends, like the KWIK download) of {@code size} bytes over a1, with MPTCP also over a2, both
+     * links at {@code rate}. Its CPU figure includes iperf3's own start (a few milliseconds).
+     */
     private double iperf(boolean mptcp, String rate) throws Exception {
         try (Netns n = new Netns()) {
             n.namespace("kwik-c");
             n.namespace("kwik-p");
             n.link("kwik-c", "kc-a1", "kwik-p", "kp-a1", 1, rate);
             n.link("kwik-c", "kc-a2", "kwik-p", "kp-a2", 3, rate);
-            List<String> wrap = mptcp ? List.of("mptcpize", "run") : List.of();
             if (mptcp) {
-                for (String ns : List.of("kwik-c", "kwik-p")) {
-                    Netns.run("ip", "-n", ns, "mptcp", "limits", "set", "subflow", "2", "add_addr_accepted", "2");
-                }
+                mptcpLimits();
                 Netns.run("ip", "-n", "kwik-p", "mptcp", "endpoint", "add", "10.201.3.2", "dev", "kp-a2", "signal");
             }
-            List<String> server = new ArrayList<>(wrap);
-            server.addAll(List.of("iperf3", "-s", "-1", "--forceflush"));
-            NodeProcess s = NodeProcess.start(n, "kwik-p", "iperf3-server", server);
-            s.awaitLine("Server listening");
-            List<String> client = new ArrayList<>(wrap);
-            client.addAll(List.of("iperf3", "-c", "10.201.1.2", "-R", "-n", String.valueOf(size), "-J"));
-            long[] cpu0 = cpuTicks();
-            NodeProcess c = NodeProcess.start(n, "kwik-c", "iperf3-client", client);
-            if (c.awaitExit(120) != 0) {
-                throw new IllegalStateException("iperf3 failed:\n" + c.output());
-            }
-            recordCpu(cpu0, cpuTicks());
-            Matcher m = RECEIVED.matcher(c.output());
-            if (!m.find()) {
-                throw new IllegalStateException("no sum_received in iperf3's output:\n" + c.output());
-            }
-            if (mptcp) {
-                String joins = Netns.sh("ip", "netns", "exec", "kwik-c", "nstat", "-az", "MPTcpExtMPJoinSynAckRx");
-                Matcher j = Pattern.compile("MPTcpExtMPJoinSynAckRx\\s+(\\d+)").matcher(joins);
-                if (!j.find() || Long.parseLong(j.group(1)) < 1) {
-                    throw new IllegalStateException("MPTCP opened no second subflow: " + joins.trim());
-                }
-            }
-            s.stop(false);
-            return Double.parseDouble(m.group(1)) / 1e6;
+            return runIperf(n, mptcp, "10.201.1.2");
         }
+    }
+
+    private static void mptcpLimits() throws Exception {
+        for (String ns : List.of("kwik-c", "kwik-p")) {
+            Netns.run("ip", "-n", ns, "mptcp", "limits", "set", "subflow", "2", "add_addr_accepted", "2");
+        }
+    }
+
+    /**
+     * iperf3 server in kwik-p, client in kwik-c receiving {@link #size} bytes from {@code server} (-R), under
+     * mptcpize when {@code mptcp} (and then failing unless a second subflow joined); Mbit/s received.
+     */
+    private double runIperf(Netns n, boolean mptcp, String server) throws Exception {
+        List<String> wrap = mptcp ? List.of("mptcpize", "run") : List.of();
+        List<String> serverCmd = new ArrayList<>(wrap);
+        serverCmd.addAll(List.of("iperf3", "-s", "-1", "--forceflush"));
+        NodeProcess s = NodeProcess.start(n, "kwik-p", "iperf3-server", serverCmd);
+        s.awaitLine("Server listening");
+        List<String> client = new ArrayList<>(wrap);
+        client.addAll(List.of("iperf3", "-c", server, "-R", "-n", String.valueOf(size), "-J"));
+        long[] cpu0 = cpuTicks();
+        NodeProcess c = NodeProcess.start(n, "kwik-c", "iperf3-client", client);
+        if (c.awaitExit(120) != 0) {
+            throw new IllegalStateException("iperf3 failed:\n" + c.output());
+        }
+        recordCpu(cpu0, cpuTicks());
+        Matcher m = RECEIVED.matcher(c.output());
+        if (!m.find()) {
+            throw new IllegalStateException("no sum_received in iperf3's output:\n" + c.output());
+        }
+        if (mptcp) {
+            String joins = Netns.sh("ip", "netns", "exec", "kwik-c", "nstat", "-az", "MPTcpExtMPJoinSynAckRx");
+            Matcher j = Pattern.compile("MPTcpExtMPJoinSynAckRx\\s+(\\d+)").matcher(joins);
+            if (!j.find() || Long.parseLong(j.group(1)) < 1) {
+                throw new IllegalStateException("MPTCP opened no second subflow: " + joins.trim());
+            }
+        }
+        s.stop(false);
+        return Double.parseDouble(m.group(1)) / 1e6;
     }
 
     /** Total and idle (idle + iowait) CPU ticks of the whole machine, from /proc/stat. */

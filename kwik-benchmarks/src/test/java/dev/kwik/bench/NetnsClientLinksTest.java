@@ -1,16 +1,11 @@
 package dev.kwik.bench;
 
-import dev.kwik.internal.quic.Tls;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -28,23 +23,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NetnsClientLinksTest {
     private static final String RATE = "50mbit";
     private static final double LINK_MBIT = 50;
-    private static SelfSignedCertificate cert;
-    private static String secret;
+    private static NetnsCredentials credentials;
 
     @BeforeAll
     static void check() {
-        String why = Netns.unavailable();
-        Assumptions.assumeTrue(why == null, () -> "network-namespace suite skipped: " + why);
-        cert = Tls.selfSigned();
-        byte[] s = new byte[32];
-        new SecureRandom().nextBytes(s);
-        secret = HexFormat.of().formatHex(s);
+        credentials = NetnsCredentials.createOrSkip();
     }
 
     @AfterAll
     static void cleanup() {
-        if (cert != null) {
-            cert.delete();
+        if (credentials != null) {
+            credentials.close();
         }
     }
 
@@ -81,7 +70,7 @@ class NetnsClientLinksTest {
             throws Exception {
         try (Netns n = new Netns()) {
             n.clientLinks(RATE, RATE);
-            List<String> tls = List.of("--cert", cert.certificate().getPath(), "--key", cert.privateKey().getPath(), "--secret", secret);
+            List<String> tls = credentials.args();
             List<String> primaryArgs = new ArrayList<>(List.of("primary", "--bind", Netns.SERVICE_P + ":4433", "--path-policy", "fullmesh",
                     "--transfers", String.valueOf(transfers)));
             if (secondary) {

@@ -1,16 +1,11 @@
 package dev.kwik.bench;
 
-import dev.kwik.internal.quic.Tls;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -27,23 +22,17 @@ class NetnsSuiteTest {
     private static final double LINK_MBIT = 50;
     private static final long SIZE = Long.getLong("kwik.netns.size", 32L << 20);
     private static final int RUNS = Integer.getInteger("kwik.netns.runs", 1);
-    private static SelfSignedCertificate cert;
-    private static String secret;
+    private static NetnsCredentials credentials;
 
     @BeforeAll
     static void check() {
-        String why = Netns.unavailable();
-        Assumptions.assumeTrue(why == null, () -> "network-namespace suite skipped: " + why);
-        cert = Tls.selfSigned();
-        byte[] s = new byte[32];
-        new SecureRandom().nextBytes(s);
-        secret = HexFormat.of().formatHex(s);
+        credentials = NetnsCredentials.createOrSkip();
     }
 
     @AfterAll
     static void cleanup() {
-        if (cert != null) {
-            cert.delete();
+        if (credentials != null) {
+            credentials.close();
         }
     }
 
@@ -120,7 +109,7 @@ class NetnsSuiteTest {
                 n.loss("kwik-s", "ks-b", loss);
                 n.loss("kwik-c", "kc-b", loss);
             }
-            List<String> tls = List.of("--cert", cert.certificate().getPath(), "--key", cert.privateKey().getPath(), "--secret", secret);
+            List<String> tls = credentials.args();
             List<String> primaryArgs = new ArrayList<>(List.of("primary", "--bind", "10.201.1.2:4433"));
             if (cut || sameServer) {
                 primaryArgs.addAll(List.of("--also-bind", "10.201.3.2:4433", "--add-path", "10.201.3.2:4433"));
