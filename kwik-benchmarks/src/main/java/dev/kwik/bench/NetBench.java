@@ -475,20 +475,9 @@ public final class NetBench {
                     sec.awaitLine("READY");
                 }
                 pri.awaitLine("READY");
-                NodeProcess client = NodeProcess.java(n, "kwik-c", List.of("client", "--primary", "10.201.1.2:4433",
-                        "--size", String.valueOf(size), "--progress-every", String.valueOf(size / 2),
-                        "--stream-window", String.valueOf(Long.getLong("kwik.bench.window", 4L << 20)),
-                        "--transfers", String.valueOf(count)));
-                try {
-                    List<Result> results = new ArrayList<>();
-                    for (int i = 0; i < count; i++) {
-                        results.add(awaitTransfer(s, n, client, pri, i));
-                    }
-                    ok = true;
-                    return results;
-                } finally {
-                    client.stop(!ok);
-                }
+                List<Result> results = clientTransfers(s, n, pri, count, "10.201.1.2:4433", List.of());
+                ok = true;
+                return results;
             } finally {
                 pri.stop(!ok);
                 if (sec != null) {
@@ -516,24 +505,34 @@ public final class NetBench {
             boolean ok = false;
             try {
                 pri.awaitLine("READY");
-                NodeProcess client = NodeProcess.java(n, "kwik-c", List.of("client", "--primary", Netns.SERVICE_P + ":4433",
-                        "--size", String.valueOf(size), "--progress-every", String.valueOf(size / 2),
-                        "--stream-window", String.valueOf(Long.getLong("kwik.bench.window", 4L << 20)),
-                        "--interface", "a=" + Netns.CLIENT_A, "--interface", "b=" + Netns.CLIENT_B,
-                        "--transfers", String.valueOf(count)));
-                try {
-                    List<Result> results = new ArrayList<>();
-                    for (int i = 0; i < count; i++) {
-                        results.add(awaitTransfer(s, n, client, pri, i));
-                    }
-                    ok = true;
-                    return results;
-                } finally {
-                    client.stop(!ok);
-                }
+                List<Result> results = clientTransfers(s, n, pri, count, Netns.SERVICE_P + ":4433",
+                        List.of("--interface", "a=" + Netns.CLIENT_A, "--interface", "b=" + Netns.CLIENT_B));
+                ok = true;
+                return results;
             } finally {
                 pri.stop(!ok);
             }
+        }
+    }
+
+    /** The client node in kwik-c, asking {@code primary} for {@code count} files in a row; its results. */
+    private List<Result> clientTransfers(Setup s, Netns n, NodeProcess pri, int count, String primary, List<String> extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("client", "--primary", primary,
+                "--size", String.valueOf(size), "--progress-every", String.valueOf(size / 2),
+                "--stream-window", String.valueOf(Long.getLong("kwik.bench.window", 4L << 20)),
+                "--transfers", String.valueOf(count)));
+        args.addAll(extra);
+        NodeProcess client = NodeProcess.java(n, "kwik-c", args);
+        boolean ok = false;
+        try {
+            List<Result> results = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                results.add(awaitTransfer(s, n, client, pri, i));
+            }
+            ok = true;
+            return results;
+        } finally {
+            client.stop(!ok);
         }
     }
 
