@@ -22,6 +22,7 @@ public final class ClientInterface {
     /** Most interfaces one client may declare, and one session may announce. */
     public static final int MAX_INTERFACES = 16;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,32}");
+    private static final Pattern NOT_ID = Pattern.compile("[^A-Za-z0-9._-]");
 
     private final String id;
     private final InetAddress address;
@@ -49,6 +50,17 @@ public final class ClientInterface {
         return new ClientInterface(id, null, name, false);
     }
 
+    /**
+     * Paths from this interface leave from the current address of the interface the OS calls {@code name}; its id
+     * is the name, with characters outside the id alphabet replaced by '_' and cut to 32 (what
+     * {@code KwikClient.Builder.allInterfaces()} uses).
+     */
+    public static ClientInterface ofName(String name) {
+        Objects.requireNonNull(name, "name");
+        String id = NOT_ID.matcher(name).replaceAll("_");
+        return ofName(id.substring(0, Math.min(32, id.length())), name);
+    }
+
     /** The same interface, marked backup: used only while no other path to a server is alive. */
     public ClientInterface asBackup() {
         return new ClientInterface(id, address, name, true);
@@ -73,10 +85,15 @@ public final class ClientInterface {
         return backup;
     }
 
+    /** Whether {@code id} is an interface id as clients and servers accept it (on the wire too). */
+    public static boolean isValidId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
     /** Checks an interface id as servers and clients accept it; returns it. */
     public static String checkId(String id) {
         Objects.requireNonNull(id, "id");
-        if (!ID.matcher(id).matches()) {
+        if (!isValidId(id)) {
             throw new IllegalArgumentException("interface id must be 1 to 32 letters, digits, '.', '_' or '-': '" + id + "'");
         }
         return id;

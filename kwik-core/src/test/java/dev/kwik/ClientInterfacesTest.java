@@ -190,6 +190,7 @@ class ClientInterfacesTest {
             assertThatThrownBy(() -> lo.client.interfaceDown("zzz")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zzz");
         }
         assertThatThrownBy(() -> ClientInterface.ofAddress("wi fi", A)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ClientInterface.ofName("wlan0:1").id()).as("an OS name made an id").isEqualTo("wlan0_1");
         assertThatThrownBy(() -> ClientInterface.ofAddress("x".repeat(33), A)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> KwikClient.builder().interfaces(ClientInterface.ofAddress("a", A), ClientInterface.ofAddress("a", B)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");

@@ -73,11 +73,10 @@ public final class ClientInterfaces {
                 if (!ni.isUp() || ni.isLoopback() || ni.isVirtual() || !hasRoutableAddress(ni)) {
                     continue;
                 }
-                String id = ni.getName().replaceAll("[^A-Za-z0-9._-]", "_");
-                id = id.substring(0, Math.min(32, id.length()));
-                if (find(id) == null && declared.stream().noneMatch(i -> ni.getName().equals(i.name()))) {
-                    declared.add(ClientInterface.ofName(id, ni.getName()));
-                    added.add(id);
+                ClientInterface found = ClientInterface.ofName(ni.getName());
+                if (find(found.id()) == null && declared.stream().noneMatch(i -> ni.getName().equals(i.name()))) {
+                    declared.add(found);
+                    added.add(found.id());
                 }
             }
         } catch (SocketException e) {
@@ -189,13 +188,7 @@ public final class ClientInterfaces {
         if (discover) {
             for (String id : discover()) {
                 log.info("event=client-interface-found interface={}", id);
-                for (Listener l : listeners) {
-                    try {
-                        l.onInterfaceChanged(id, true);
-                    } catch (RuntimeException e) {
-                        log.warn("event=interface-listener-failed interface={}", id, e);
-                    }
-                }
+                fire(id, true);
             }
         }
         for (ClientInterface i : declared) {
@@ -236,9 +229,13 @@ public final class ClientInterfaces {
             return;
         }
         log.info("event=client-interface-{} interface={}", now ? "up" : "down", id);
+        fire(id, now);
+    }
+
+    private void fire(String id, boolean up) {
         for (Listener l : listeners) {
             try {
-                l.onInterfaceChanged(id, now);
+                l.onInterfaceChanged(id, up);
             } catch (RuntimeException e) {
                 log.warn("event=interface-listener-failed interface={}", id, e);
             }

@@ -24,7 +24,7 @@ final class PathRecord {
     private volatile String reason;
     volatile boolean removing;
     /** Paths to other servers: the client interface the path was asked from (null if none). */
-    volatile String clientInterface;
+    private volatile String askedFrom;
 
     PathRecord(Path local) {
         this.id = local.id();
@@ -57,13 +57,28 @@ final class PathRecord {
         return !state().isFinal();
     }
 
+    /** Paths to other servers: the client interface the primary asked the path from. */
+    void askedFrom(String clientInterface) {
+        this.askedFrom = clientInterface;
+    }
+
+    /** The client interface the path leaves from (null if none), as {@link PathInfo#clientInterface()}. */
+    String clientInterface() {
+        return local != null ? local.clientInterface() : askedFrom;
+    }
+
+    /** The server address the client dialed, as {@link PathInfo#serverAddress()}. */
+    InetSocketAddress serverAddress() {
+        return local != null ? local.serverAddress() : address;
+    }
+
     PathInfo info(Path defaultPath) {
         if (local != null) {
             return local.snapshot(address, role, local == defaultPath);
         }
         return PathInfo.builder(id, address, role, state, Instant.ofEpochMilli(createdAt))
                 .closed(closedAt == 0 ? null : Instant.ofEpochMilli(closedAt), reason)
-                .route(clientInterface, address)
+                .route(askedFrom, address)
                 .build();
     }
 }

@@ -63,11 +63,14 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     private volatile boolean rawOverflowLogged;
     /** The client's interfaces as last announced (INTERFACES), in its order. */
     private volatile List<ClientInterfaceInfo> clientInterfaces = List.of();
+    /** The session's first path (records may lose it to history trimming once it ended). */
+    private final Path firstPath;
 
     public ServerSession(byte[] sessionId, Role role, TransportConfig config, ServerContext ctx, TransportParams clientParams, Path first) {
         super(false, sessionId, config, clientParams, first);
         this.role = role;
         this.ctx = ctx;
+        this.firstPath = first;
         InetSocketAddress bound = first.connection().localAddress();
         first.route(null, bound == null || bound.getAddress().isAnyLocalAddress() ? null : bound);
         this.records.add(new PathRecord(first));
@@ -191,7 +194,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         if (ifs.isEmpty()) {
             return null;
         }
-        String first = records.get(0).local != null ? records.get(0).local.clientInterface() : null;
+        String first = firstPath.clientInterface();
         for (ClientInterfaceInfo i : ifs) {
             if (i.id().equals(first) && i.up()) {
                 return first;
@@ -268,11 +271,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
             }
         }
         for (PathRecord r : records) {
-            if (!r.isAlive()) {
-                continue;
-            }
-            PathInfo info = r.info(defaultPath);
-            if (clientInterface.equals(info.clientInterface()) && sameTarget(address, info.serverAddress())) {
+            if (r.isAlive() && clientInterface.equals(r.clientInterface()) && sameTarget(address, r.serverAddress())) {
                 return true;
             }
         }
@@ -315,12 +314,11 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
                     + "' is not among those announced");
         }
         clientInterfaces = List.copyOf(list);
-        PathRecord first = records.get(0);
-        if (first.local != null && first.local.clientInterface() == null) {
+        if (firstPath.clientInterface() == null) {
             // The first path's server address as the client dialed it: a host name its TLS checks, which a
             // path policy must reuse (the socket's bound address may be a wildcard or an IP the certificate lacks).
-            InetSocketAddress dialed = dialHost.isEmpty() ? first.local.serverAddress() : InetSocketAddress.createUnresolved(dialHost, dialPort);
-            first.local.route(dialInterface.isEmpty() ? null : dialInterface, dialed);
+            InetSocketAddress dialed = dialHost.isEmpty() ? firstPath.serverAddress() : InetSocketAddress.createUnresolved(dialHost, dialPort);
+            firstPath.route(dialInterface.isEmpty() ? null : dialInterface, dialed);
         }
         for (PathRecord r : records) {
             if (r.local != null && r.local.clientInterface() != null && isBackupInterface(r.local.clientInterface())) {
@@ -353,7 +351,7 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
         PathRecord rec = records.stream().filter(r -> r.id == pathId).findFirst().orElse(null);
         if (rec == null) {
             rec = new PathRecord(pathId, pd.address, Role.SECONDARY);
-            rec.clientInterface = pd.clientInterface;
+            rec.askedFrom(pd.clientInterface);
             records.add(rec);
             trimHistory(records, r -> !r.isAlive());
             PathRecord r = rec;

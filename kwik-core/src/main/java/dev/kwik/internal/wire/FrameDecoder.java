@@ -1,5 +1,6 @@
 package dev.kwik.internal.wire;
 
+import dev.kwik.ClientInterface;
 import dev.kwik.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
@@ -22,7 +23,7 @@ public final class FrameDecoder {
     /** Longest string (close reason, host name) accepted, in bytes. */
     public static final int MAX_STRING = 1024;
     /** Most interfaces one INTERFACES frame may announce. */
-    public static final int MAX_INTERFACES = dev.kwik.ClientInterface.MAX_INTERFACES;
+    public static final int MAX_INTERFACES = ClientInterface.MAX_INTERFACES;
     /** Longest credentials or ticket accepted, in bytes. */
     public static final int MAX_BLOB = 4096;
 
@@ -213,8 +214,7 @@ public final class FrameDecoder {
         if (id.isEmpty() && !required) {
             return id;
         }
-        if (id.length() > 32 || !id.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-'))
-                || id.isEmpty()) {
+        if (!ClientInterface.isValidId(id)) {
             throw new WireException(ErrorCode.FRAME_ENCODING_ERROR, "interface id '" + (id.length() > 40 ? id.substring(0, 40) + "..." : id)
                     + "': 1 to 32 letters, digits, '.', '_' or '-' expected");
         }
