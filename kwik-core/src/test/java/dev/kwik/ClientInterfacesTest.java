@@ -160,6 +160,13 @@ class ClientInterfacesTest {
             assertThat(server.activePaths()).extracting(p -> p.role() + "/" + p.clientInterface())
                     .containsExactlyInAnyOrder("PRIMARY/a", "PRIMARY/b", "SECONDARY/a", "SECONDARY/b");
             transferAndCheck(client, server, 4 << 20, null);
+            // A secondary adds no paths, whatever interface it names; a closed session none either.
+            KwikServerSession onSecondary = secondary.accept(T);
+            assertThat(code(onSecondary.addPath(serverAddress(primary), "a"))).isEqualTo(ErrorCode.NOT_PRIMARY);
+            client.close();
+            waitUntil(T, () -> !server.isOpen());
+            assertThatThrownBy(() -> server.addPath(serverAddress(secondary), "b").get(5, TimeUnit.SECONDS))
+                    .cause().isInstanceOf(KwikSessionClosedException.class);
         }
     }
 

@@ -211,6 +211,13 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
     @Override
     public CompletableFuture<PathInfo> addPath(InetSocketAddress address, String clientInterface) {
         Objects.requireNonNull(address, "address");
+        if (role != Role.PRIMARY) {
+            return CompletableFuture.failedFuture(new KwikException(ErrorCode.NOT_PRIMARY,
+                    "only the session's primary server can add paths; this server is a secondary"));
+        }
+        if (!isOpen()) {
+            return CompletableFuture.failedFuture(closedException());
+        }
         if (clientInterface != null) {
             ClientInterfaceInfo known = clientInterfaces.stream().filter(i -> i.id().equals(clientInterface)).findFirst().orElse(null);
             if (known == null) {
@@ -225,13 +232,6 @@ public final class ServerSession extends SessionCore implements KwikServerSessio
                 return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED, "session " + idHex
                         + " already has a path from client interface '" + clientInterface + "' to " + address + " alive or joining"));
             }
-        }
-        if (role != Role.PRIMARY) {
-            return CompletableFuture.failedFuture(new KwikException(ErrorCode.NOT_PRIMARY,
-                    "only the session's primary server can add paths; this server is a secondary"));
-        }
-        if (!isOpen()) {
-            return CompletableFuture.failedFuture(closedException());
         }
         if (alivePaths() >= ctx.maxPaths()) {
             return CompletableFuture.failedFuture(new KwikException(ErrorCode.PATH_JOIN_REFUSED,
