@@ -145,12 +145,15 @@ public final class PathInfo {
         return packetsLost;
     }
 
-    /** QUIC packets of this path's connection that QUIC retransmitted, sampled with each heartbeat. */
+    /** QUIC packets of this path's connection that QUIC retransmitted, sampled with the congestion window. */
     public long packetsRetransmitted() {
         return packetsRetransmitted;
     }
 
-    /** The QUIC congestion window of this path's connection in bytes, sampled with each heartbeat (0 if unknown). */
+    /**
+     * The QUIC congestion window of this path's connection in bytes (0 if unknown), sampled when the path
+     * activates, with each heartbeat and at most every 20 ms while acknowledgements arrive.
+     */
     public long congestionWindow() {
         return congestionWindow;
     }

@@ -27,14 +27,17 @@ public interface SchedulablePath {
      */
     boolean hasCapacity();
 
-    /** QUIC's congestion window as last sampled (every heartbeat), in bytes; 0 before the first sample. */
+    /**
+     * QUIC's congestion window as last sampled (when the path activates, with each heartbeat and at most every
+     * 20 ms while acknowledgements arrive), in bytes; 0 before the first sample.
+     */
     default long congestionWindowBytes() {
         return 0;
     }
 
     /**
      * The rate this path can deliver, in bytes per second: QUIC's congestion window over QUIC's smoothed RTT as
-     * last sampled (every heartbeat). On a saturated path that is the rate it achieves; on an idle one, what its
+     * last sampled (as {@link #congestionWindowBytes()}). On a saturated path that is the rate it achieves; on an idle one, what its
      * congestion controller would allow. 0 before the first sample.
      */
     default long deliveryRateBytesPerSecond() {

@@ -121,7 +121,7 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
     private volatile long bytesReceived;
     private volatile long packetsSent;
     private volatile long packetsReceived;
-    // QUIC's own loss recovery on this path, sampled with each heartbeat.
+    // QUIC's own loss recovery on this path: sampled at activation, each heartbeat and every 20 ms while ACKs arrive.
     private volatile long packetsLost;
     private volatile long packetsRetransmitted;
     private volatile long congestionWindow;
