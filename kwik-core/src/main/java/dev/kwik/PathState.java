@@ -6,7 +6,7 @@ public enum PathState {
     CONNECTING,
     /** Carrying traffic, heartbeats answered. */
     ACTIVE,
-    /** Alive but heartbeats late; schedulers avoid it. */
+    /** Alive but silent: heartbeats late, or data unacknowledged for a few round trips; schedulers avoid it. */
     DEGRADED,
     /** Lost: no inbound traffic for the dead-after interval, or its QUIC connection failed. */
     DEAD,

@@ -90,6 +90,36 @@ class PathDeathTest {
     }
 
     /**
+     * A path that goes silent while it has data unacknowledged is DEGRADED by its probe timer (four RTTs, at
+     * least 150 ms), not at the heartbeat tick: with heartbeats every second the tick could not suspect it before
+     * two seconds of silence, and the reader stalls for far less than that.
+     */
+    @Test
+    void silentLinkWithDataInFlightIsSuspectedBeforeTheHeartbeatCouldNoticeIt() throws Exception {
+        try (Loopback lo = new Loopback(s -> s.alsoBind(new InetSocketAddress("127.0.0.1", 0)).scheduler("round-robin")
+                .heartbeatInterval(Duration.ofSeconds(1)).deadAfter(Duration.ofSeconds(10)),
+                c -> c.heartbeatInterval(Duration.ofSeconds(1)).deadAfter(Duration.ofSeconds(10)));
+             UdpRelay relay = new UdpRelay(lo.server.localAddresses().get(0))) {
+            KwikSession client = lo.client.dial("localhost:" + relay.port());
+            KwikServerSession server = lo.server.accept(T);
+            List<String> events = new CopyOnWriteArrayList<>();
+            server.addPathListener(new PathListener() {
+                @Override
+                public void pathStateChanged(KwikServerSession session, PathInfo path, PathState previous) {
+                    events.add(path.pathId() + ":" + previous + "->" + path.state());
+                }
+            });
+            server.addPath(new InetSocketAddress("localhost", lo.server.localAddresses().get(1).getPort())).get(10, TimeUnit.SECONDS);
+
+            long longestStall = sendCutMidwayAndCheck(server, client, relay, 16 << 20, 6);
+            assertThat(events).contains("0:ACTIVE->DEGRADED").doesNotContain("0:DEGRADED->DEAD");
+            System.out.printf("path-probe: longest stall after the cut %d ms (heartbeat 1000 ms, deadAfter 10000 ms)%n",
+                    TimeUnit.NANOSECONDS.toMillis(longestStall));
+            assertThat(Duration.ofNanos(longestStall)).isLessThan(Duration.ofMillis(1500));
+        }
+    }
+
+    /**
      * The server writes {@code size} random bytes on a new stream; the relay is cut when the client has read a
      * quarter. Checks every byte arrived intact; returns the longest gap between two reads after the cut (ns).
      */

@@ -241,7 +241,7 @@ public final class NetBench {
             stalls.add(r.stallMillis());
             return r.completionSeconds();
         });
-        out.add("failover: longest stall after a1 goes down at 50% (default heartbeat 250 ms, dead after 1 s)", "ms", stalls, "<", 1000);
+        out.add("failover: longest stall after a1 goes down at 50% (default heartbeat 250 ms, dead after 1 s)", "ms", stalls, "<", 500);
         out.add("failover: completion with the cut / without", "×", List.of(Results.median(totals) / Results.median(uncut)), null, 0);
     }
 

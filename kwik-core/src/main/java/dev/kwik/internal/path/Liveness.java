@@ -8,8 +8,10 @@ import java.util.function.LongSupplier;
  * on a monotonic clock given at construction ({@code System::nanoTime} in a path, a hand-driven one in tests).
  *
  * <p>Each heartbeat tick asks {@link #verdict}: silence past {@code deadAfter} is death; silence past
- * {@link #suspectAfterMillis()} makes an ACTIVE path DEGRADED. One PING is outstanding at a time; its PONG is an
- * RTT sample for the {@link RttEstimator}. Event-loop confined, except the read-only getters.
+ * {@link #suspectAfterMillis()} makes an ACTIVE path DEGRADED. A path with data unacknowledged is suspected
+ * sooner, after {@link #probeTimeoutNanos} without a word (the path's probe timer, not the tick, decides that).
+ * One PING is outstanding at a time; its PONG is an RTT sample for the {@link RttEstimator}. Event-loop confined,
+ * except the read-only getters.
  */
 final class Liveness {
     /** What a heartbeat tick found. */
@@ -75,6 +77,26 @@ final class Liveness {
         long rttMillis = TimeUnit.NANOSECONDS.toMillis(rtt.smoothedNanos());
         return Math.min(Math.max(2 * heartbeatMillis, heartbeatMillis + 2 * rttMillis), deadAfterMillis / 2 + deadAfterMillis / 4);
     }
+
+    /**
+     * Silence after which a path that has data unacknowledged is DEGRADED: four smoothed RTTs (the larger of the
+     * heartbeat's and {@code quicRttNanos}, QUIC's own), at least {@link #PROBE_FLOOR_MILLIS}, at most
+     * {@link #suspectAfterMillis()}. The peer acknowledges at the end of each read batch, so while data is
+     * outstanding on a working path something comes back every round trip, however full the link's queue; only a
+     * path that lost its link (or a peer that stopped) goes this quiet.
+     */
+    long probeTimeoutNanos(long quicRttNanos) {
+        long srtt = Math.max(rtt.smoothedNanos(), quicRttNanos);
+        long floor = TimeUnit.MILLISECONDS.toNanos(PROBE_FLOOR_MILLIS);
+        long ceiling = TimeUnit.MILLISECONDS.toNanos(suspectAfterMillis());
+        return Math.min(Math.max(4 * srtt, floor), ceiling);
+    }
+
+    /**
+     * Floor of {@link #probeTimeoutNanos}: above a busy peer's event-loop stalls and young-GC pauses, below the
+     * half second a stalled transfer would otherwise wait for two silent heartbeats.
+     */
+    static final long PROBE_FLOOR_MILLIS = 150;
 
     /** The sequence number of the PING to send on this tick, or -1 while the previous one is unanswered. */
     long nextPing() {

@@ -115,6 +115,11 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
     private final Runnable batchEnd = this::endOfReadBatch;
     /** Runs tasks at the end of the read batch in progress (for the session: reader wake-ups). Event loop. */
     private final Executor afterReadBatch;
+    /** The probe timer is scheduled (see {@link #probeCheck}). Event loop only. */
+    private boolean probeArmed;
+    /** When the sent log last went from empty to holding retransmittable frames. Event loop only. */
+    private long inFlightSinceNanos;
+    private final Runnable probeCheck = this::probeCheck;
 
     // Counters, written on the event loop only, read by anyone.
     private volatile long bytesSent;
@@ -350,6 +355,10 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
         int at = start + VarInt.set(p, start, bodyLen);
         VarInt.set(p, at, pn);
         p.readerIndex(start);
+        if (retransmittable && sent.unacked() == 0) {
+            inFlightSinceNanos = System.nanoTime();
+            armProbe();
+        }
         sent.add(pn, retransmittable ? p.retainedSlice(framesStart, framesLen) : null, data);
         unackedBytes = sent.unackedBytes();
         bytesSent += p.readableBytes();
@@ -401,6 +410,9 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
                 state = PathState.ACTIVE;
                 log.debug("path={} state=ACTIVE (heard from again)", id);
                 owner.onStateChanged(this, PathState.DEGRADED);
+                if (sent.unacked() > 0) {
+                    armProbe();
+                }
             }
             if (!batchEndQueued) {
                 batchEndQueued = true;
@@ -631,6 +643,10 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
         state = PathState.ACTIVE;
         conn.sampleStats(this); // the scheduler's rate and window from the handshake on, not from the first PING
         heartbeat = conn.eventLoop().scheduleAtFixedRate(this::ping, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        if (sent.unacked() > 0) {
+            inFlightSinceNanos = System.nanoTime();
+            armProbe();
+        }
         if (earlyData != null) {
             ByteBuf b;
             while ((b = earlyData.poll()) != null) {
@@ -682,6 +698,35 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
         if (!copies.isEmpty()) {
             owner.onSuspectFrames(this, copies);
         }
+    }
+
+    /** Starts the probe timer unless it runs: frames are now unacknowledged on an ACTIVE path. Event loop. */
+    private void armProbe() {
+        if (!probeArmed && state == PathState.ACTIVE) {
+            probeArmed = true;
+            conn.eventLoop().schedule(probeCheck, liveness.probeTimeoutNanos(quicRttNanos), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * The probe timer: frames have been unacknowledged and nothing heard for {@link Liveness#probeTimeoutNanos}
+     * makes an ACTIVE path DEGRADED at once (its unacknowledged data is copied to other paths), instead of at the
+     * heartbeat tick after two silent intervals. Re-arms itself while frames stay unacknowledged; stops when
+     * the log is empty (the next frame sent re-arms it). Event loop.
+     */
+    private void probeCheck() {
+        probeArmed = false;
+        if (state != PathState.ACTIVE || sent.unacked() == 0) {
+            return;
+        }
+        long quietSince = Math.max(liveness.lastHeardNanos(), inFlightSinceNanos);
+        long due = quietSince + liveness.probeTimeoutNanos(quicRttNanos) - System.nanoTime();
+        if (due <= 0) {
+            suspect(liveness.silentMillis());
+            return;
+        }
+        probeArmed = true;
+        conn.eventLoop().schedule(probeCheck, due, TimeUnit.NANOSECONDS);
     }
 
     // ------------------------------------------------------------------ frames

@@ -53,6 +53,18 @@ class LivenessTest {
     }
 
     @Test
+    void theProbeTimeoutIsFourRoundTripsBetweenItsFloorAndTheSuspicionDelay() {
+        liveness.start(250, 1000);
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        assertThat(liveness.probeTimeoutNanos(0)).as("no RTT yet: the floor").isEqualTo(Liveness.PROBE_FLOOR_MILLIS * ms);
+        assertThat(liveness.probeTimeoutNanos(60 * ms)).as("QUIC's RTT counts").isEqualTo(240 * ms);
+        rtt.onSample(80 * ms);
+        assertThat(liveness.probeTimeoutNanos(60 * ms)).as("the larger of the two RTTs").isEqualTo(320 * ms);
+        assertThat(liveness.probeTimeoutNanos(400 * ms)).as("never later than the heartbeat's suspicion")
+                .isEqualTo(liveness.suspectAfterMillis() * ms);
+    }
+
+    @Test
     void onePingOutstandingAtATimeAndItsPongIsAnRttSample() {
         liveness.start(100, 1000);
         long first = liveness.nextPing();
