@@ -13,6 +13,9 @@ import dev.kwik.RawMessage;
 import dev.kwik.Role;
 
 import java.io.File;
+import java.io.FileWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -122,6 +125,38 @@ public final class NetnsNode {
     }
 
     /** One client session: its request, the paths to add, the chunks (half by the secondary, if any), its OK. */
+    /**
+     * With {@code -Dkwik.bench.trace=PREFIX} (through {@code kwik.bench.jvmArgs}), one file per session, PREFIX-nanos:
+     * every 100 ms, milliseconds since the transfer began, then per path "| id bytesSent srttMillis cwnd packetsLost".
+     * To see where a multipath transfer loses time (slow start, loss episodes, a path underfed).
+     */
+    private static void tracePaths(KwikServerSession session) {
+        String prefix = System.getProperty("kwik.bench.trace");
+        if (prefix == null) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try (PrintWriter w = new PrintWriter(new FileWriter(prefix + "-" + System.nanoTime()))) {
+                long t0 = System.nanoTime();
+                while (session.isOpen()) {
+                    StringBuilder b = new StringBuilder().append((System.nanoTime() - t0) / 1_000_000);
+                    for (PathInfo p : session.allPaths()) {
+                        b.append(" | ").append(p.pathId()).append(' ').append(p.bytesSent()).append(' ')
+                                .append(p.smoothedRtt().toMillis()).append(' ').append(p.congestionWindow())
+                                .append(' ').append(p.packetsLost());
+                    }
+                    w.println(b);
+                    w.flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException e) {
+                System.out.println("NOTE trace stopped: " + e);
+            }
+        }, "path-trace");
+        t.setDaemon(true);
+        t.start();
+    }
+
     private static void serve(KwikServerSession session, Map<String, List<String>> o) throws Exception {
         CompletableFuture<List<MissingRange>> lost = new CompletableFuture<>();
         session.addPathListener(new PathListener() {
@@ -184,6 +219,7 @@ public final class NetnsNode {
                 }
             }
         });
+        tracePaths(session);
         for (int i = 0; i < chunks; i += delegate ? 2 : 1) {
             int len = (int) Math.min(CHUNK, size - (long) i * CHUNK);
             s.write((long) i * CHUNK, src.chunk(i, len), 0, len);
