@@ -92,6 +92,8 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
     private long earlyBytes;
     private volatile PathOwner owner;
     private long nextPn;
+    /** The queued packets {@link #drain} is merging into one (event loop only; emptied after each merge). */
+    private final List<ByteBuf> mergeRun = new ArrayList<>();
     /** Control packets of this drain or read batch, written as one stream write by {@link #flush}. */
     private final PacketBatch controlBatch = new PacketBatch();
     private volatile PathState state = PathState.CONNECTING;
@@ -306,7 +308,9 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
     private void drain() {
         drainScheduled.set(false);
         Outbound o;
-        while ((o = outbound.poll()) != null) {
+        Outbound next = outbound.poll();
+        while ((o = next) != null) {
+            next = outbound.poll();
             if (o.packet == null) {
                 if (!isFinished()) {
                     pool.release(o.streamId);
@@ -326,12 +330,45 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
             if (o.streamId == CONTROL) {
                 writeControl(o.packet, o.retransmittable);
             } else {
+                ByteBuf packet = o.packet;
+                if (mergeable(o) && sameRun(o, next, packet.readableBytes())) {
+                    // Small writes queued together for one stream go out as one packet of several STREAM frames:
+                    // one header, one packet number, one log entry and one acknowledgement instead of one each.
+                    int total = packet.readableBytes();
+                    mergeRun.add(packet);
+                    do {
+                        total += next.packet.readableBytes();
+                        queuedBytes.addAndGet(-next.packet.readableBytes());
+                        mergeRun.add(next.packet);
+                        next = outbound.poll();
+                    } while (sameRun(o, next, total));
+                    packet = Frames.newPacket(total);
+                    for (ByteBuf b : mergeRun) {
+                        packet.writeBytes(b);
+                        b.release();
+                    }
+                    mergeRun.clear();
+                }
                 ChannelPool.DataChannel dc = pool.channelFor(o.streamId);
-                pool.write(dc, number(o.packet, o.retransmittable, true));
+                pool.write(dc, number(packet, o.retransmittable, true));
             }
         }
         flush();
     }
+
+    /** A data-channel packet small enough to share a packet with the writes queued after it for its stream. */
+    private static boolean mergeable(Outbound o) {
+        return o != null && o.packet != null && o.retransmittable && o.streamId != CONTROL
+                && o.packet.readableBytes() <= MERGE_BYTES / 2;
+    }
+
+    /** Whether {@code next} joins the packet of {@code first}'s stream that holds {@code total} bytes of frames. */
+    private static boolean sameRun(Outbound first, Outbound next, int total) {
+        return mergeable(next) && next.streamId == first.streamId && total + next.packet.readableBytes() <= MERGE_BYTES;
+    }
+
+    /** Largest frames of a packet that {@link #drain} merges from several queued writes. */
+    static final int MERGE_BYTES = 16 << 10;
 
     private void flush() {
         pool.flush();
