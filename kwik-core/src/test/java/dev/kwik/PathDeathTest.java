@@ -67,26 +67,11 @@ class PathDeathTest {
      */
     @Test
     void silentLinkFailsOverWhenDegradedLongBeforeItIsDead() throws Exception {
-        try (Loopback lo = new Loopback(s -> s.alsoBind(new InetSocketAddress("127.0.0.1", 0)).scheduler("round-robin")
-                .deadAfter(Duration.ofSeconds(5)), c -> c.deadAfter(Duration.ofSeconds(5)));
-             UdpRelay relay = new UdpRelay(lo.server.localAddresses().get(0))) {
-            KwikSession client = lo.client.dial("localhost:" + relay.port());
-            KwikServerSession server = lo.server.accept(T);
-            List<String> events = new CopyOnWriteArrayList<>();
-            server.addPathListener(new PathListener() {
-                @Override
-                public void pathStateChanged(KwikServerSession session, PathInfo path, PathState previous) {
-                    events.add(path.pathId() + ":" + previous + "->" + path.state());
-                }
-            });
-            server.addPath(new InetSocketAddress("localhost", lo.server.localAddresses().get(1).getPort())).get(10, TimeUnit.SECONDS);
-
-            long longestStall = sendCutMidwayAndCheck(server, client, relay, 16 << 20, 5);
-            assertThat(events).contains("0:ACTIVE->DEGRADED");
-            System.out.printf("path-degraded: longest stall after the cut %d ms (deadAfter 5000 ms, heartbeat 250 ms)%n",
-                    TimeUnit.NANOSECONDS.toMillis(longestStall));
-            assertThat(Duration.ofNanos(longestStall)).isLessThan(Duration.ofMillis(2500));
-        }
+        Cut cut = cutOneOfTwoPaths(s -> s.deadAfter(Duration.ofSeconds(5)), c -> c.deadAfter(Duration.ofSeconds(5)), 5);
+        assertThat(cut.events()).contains("0:ACTIVE->DEGRADED");
+        System.out.printf("path-degraded: longest stall after the cut %d ms (deadAfter 5000 ms, heartbeat 250 ms)%n",
+                cut.stall().toMillis());
+        assertThat(cut.stall()).isLessThan(Duration.ofMillis(2500));
     }
 
     /**
@@ -96,27 +81,44 @@ class PathDeathTest {
      */
     @Test
     void silentLinkWithDataInFlightIsSuspectedBeforeTheHeartbeatCouldNoticeIt() throws Exception {
-        try (Loopback lo = new Loopback(s -> s.alsoBind(new InetSocketAddress("127.0.0.1", 0)).scheduler("round-robin")
-                .heartbeatInterval(Duration.ofSeconds(1)).deadAfter(Duration.ofSeconds(10)),
-                c -> c.heartbeatInterval(Duration.ofSeconds(1)).deadAfter(Duration.ofSeconds(10)));
-             UdpRelay relay = new UdpRelay(lo.server.localAddresses().get(0))) {
-            KwikSession client = lo.client.dial("localhost:" + relay.port());
-            KwikServerSession server = lo.server.accept(T);
-            List<String> events = new CopyOnWriteArrayList<>();
-            server.addPathListener(new PathListener() {
-                @Override
-                public void pathStateChanged(KwikServerSession session, PathInfo path, PathState previous) {
-                    events.add(path.pathId() + ":" + previous + "->" + path.state());
-                }
-            });
-            server.addPath(new InetSocketAddress("localhost", lo.server.localAddresses().get(1).getPort())).get(10, TimeUnit.SECONDS);
+        Cut cut = cutOneOfTwoPaths(s -> s.heartbeatInterval(Duration.ofSeconds(1)).deadAfter(Duration.ofSeconds(10)),
+                c -> c.heartbeatInterval(Duration.ofSeconds(1)).deadAfter(Duration.ofSeconds(10)), 6);
+        assertThat(cut.events()).contains("0:ACTIVE->DEGRADED").doesNotContain("0:DEGRADED->DEAD");
+        System.out.printf("path-probe: longest stall after the cut %d ms (heartbeat 1000 ms, deadAfter 10000 ms)%n",
+                cut.stall().toMillis());
+        assertThat(cut.stall()).isLessThan(Duration.ofMillis(1500));
+    }
 
-            long longestStall = sendCutMidwayAndCheck(server, client, relay, 16 << 20, 6);
-            assertThat(events).contains("0:ACTIVE->DEGRADED").doesNotContain("0:DEGRADED->DEAD");
-            System.out.printf("path-probe: longest stall after the cut %d ms (heartbeat 1000 ms, deadAfter 10000 ms)%n",
-                    TimeUnit.NANOSECONDS.toMillis(longestStall));
-            assertThat(Duration.ofNanos(longestStall)).isLessThan(Duration.ofMillis(1500));
+    private record Cut(List<String> events, Duration stall) {
+    }
+
+    /**
+     * Two paths to one server, round-robin, the first through a relay; 16 MiB written by the server, the relay cut
+     * at a quarter. The server's state changes and the reader's longest stall after the cut.
+     */
+    private static Cut cutOneOfTwoPaths(java.util.function.Consumer<KwikServer.Builder> server,
+                                        java.util.function.Consumer<KwikClient.Builder> client, long seed) throws Exception {
+        try (Loopback lo = new Loopback(s -> server.accept(s.alsoBind(new InetSocketAddress("127.0.0.1", 0)).scheduler("round-robin")), client);
+             UdpRelay relay = new UdpRelay(lo.server.localAddresses().get(0))) {
+            KwikSession c = lo.client.dial("localhost:" + relay.port());
+            KwikServerSession s = lo.server.accept(T);
+            List<String> events = stateChanges(s);
+            s.addPath(new InetSocketAddress("localhost", lo.server.localAddresses().get(1).getPort())).get(10, TimeUnit.SECONDS);
+            long stall = sendCutMidwayAndCheck(s, c, relay, 16 << 20, seed);
+            return new Cut(events, Duration.ofNanos(stall));
         }
+    }
+
+    /** Every path state change the server reports, as "id:PREVIOUS->NOW". */
+    private static List<String> stateChanges(KwikServerSession server) {
+        List<String> events = new CopyOnWriteArrayList<>();
+        server.addPathListener(new PathListener() {
+            @Override
+            public void pathStateChanged(KwikServerSession session, PathInfo path, PathState previous) {
+                events.add(path.pathId() + ":" + previous + "->" + path.state());
+            }
+        });
+        return events;
     }
 
     /**
