@@ -417,7 +417,7 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
         earlyData = new ArrayDeque<>();
     }
 
-    /** One packet body (packet number and frames) from a data or control channel; released by the caller. */
+    /** One packet body (packet number and frames) from a data or control channel; the caller owns it (retain to keep it). */
     public void onPacket(ByteBuf body, boolean fromControl) {
         if (isFinished()) {
             watchCloseAck(body);

@@ -2,7 +2,7 @@ package dev.kwik.internal.quic;
 
 import dev.kwik.ErrorCode;
 import dev.kwik.internal.path.Path;
-import dev.kwik.internal.wire.PacketFramer;
+import dev.kwik.internal.wire.PacketAssembler;
 import dev.kwik.internal.wire.WireException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -29,7 +29,7 @@ final class PathHandlers {
 
     /** Installs packet framing and delivery on a QUIC stream (control or data, inbound or outbound). */
     static void install(Channel stream, int maxPacketSize) {
-        stream.pipeline().addLast(new PacketFramer(maxPacketSize), new Inbound());
+        stream.pipeline().addLast(new Inbound(maxPacketSize));
     }
 
     /** For streams the peer opens: the first bidirectional one is the control stream, unidirectional ones carry data. */
@@ -116,16 +116,29 @@ final class PathHandlers {
         }
     }
 
-    /** Delivers framed packets to the path. */
-    static final class Inbound extends ChannelInboundHandlerAdapter {
+    /**
+     * Cuts a QUIC stream's bytes into packets ({@link PacketAssembler}) and hands each to the path, in place: no
+     * pipeline hop, no reference count per packet. A bad packet length is the path's protocol error.
+     */
+    static final class Inbound extends ChannelInboundHandlerAdapter implements PacketAssembler.Sink {
+        private final PacketAssembler assembler;
         /** The connection, not the path: it forgets the path when the path ends, so this handler holds no session. */
         private QuicPathConnection conn;
         private boolean control;
+
+        Inbound(int maxPacketSize) {
+            this.assembler = new PacketAssembler(maxPacketSize);
+        }
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             conn = QuicPathConnection.of(ctx.channel());
             control = conn != null && conn.isControl(ctx.channel());
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            assembler.release();
         }
 
         private Path path(ChannelHandlerContext ctx) {
@@ -134,15 +147,28 @@ final class PathHandlers {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf body = (ByteBuf) msg;
+            ByteBuf in = (ByteBuf) msg;
             try {
-                Path p = path(ctx);
-                if (p != null) {
-                    p.onPacket(body, control);
-                }
+                assembler.feed(in, this);
+            } catch (WireException e) {
+                exceptionCaught(ctx, e);
             } finally {
-                body.release();
+                in.release();
             }
+        }
+
+        @Override
+        public void packet(ByteBuf body) {
+            Path p = conn == null ? null : conn.path();
+            if (p != null) {
+                p.onPacket(body, control);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            assembler.release();
+            ctx.fireChannelInactive();
         }
 
         @Override

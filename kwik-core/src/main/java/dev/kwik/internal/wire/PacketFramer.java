@@ -1,55 +1,45 @@
 package dev.kwik.internal.wire;
 
-import dev.kwik.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
-
-import java.util.List;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Splits the byte stream of one QUIC stream into KWIK packets: {@code length (varint) | body}. Emits each
- * body (packet number and frames) as a retained slice, whatever the QUIC read boundaries were. A length above
- * {@code maxPacketSize} or of zero is fired as a {@link WireException} (PACKET_TOO_LARGE /
- * FRAME_ENCODING_ERROR) and the stream is not read further.
+ * A pipeline handler around a {@link PacketAssembler}: fires each packet body of one QUIC stream's bytes down
+ * the pipeline as a retained buffer (the next handler releases it), and a bad length as a {@link WireException}
+ * (PACKET_TOO_LARGE / FRAME_ENCODING_ERROR), after which the stream is not read further. KWIK's own paths feed
+ * their assembler directly ({@code PathHandlers.Inbound}); this is for peers built from handlers (tests).
  */
-public final class PacketFramer extends ByteToMessageDecoder {
-    private final int maxPacketSize;
-    private boolean failed;
+public final class PacketFramer extends ChannelInboundHandlerAdapter {
+    private final PacketAssembler assembler;
 
     public PacketFramer(int maxPacketSize) {
-        this.maxPacketSize = maxPacketSize;
+        this.assembler = new PacketAssembler(maxPacketSize);
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        while (!failed) {
-            long len = VarInt.peek(in);
-            if (len < 0) {
-                return;
-            }
-            if (len > maxPacketSize) {
-                fail(ctx, in, new WireException(ErrorCode.PACKET_TOO_LARGE,
-                        "packet length " + len + " exceeds the limit of " + maxPacketSize + " bytes"));
-                return;
-            }
-            if (len == 0) {
-                fail(ctx, in, new WireException(ErrorCode.FRAME_ENCODING_ERROR, "empty packet"));
-                return;
-            }
-            int prefix = VarInt.peekSize(in);
-            if (in.readableBytes() < prefix + len) {
-                return;
-            }
-            in.skipBytes(prefix);
-            out.add(in.readRetainedSlice((int) len));
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
+            return;
         }
-        in.skipBytes(in.readableBytes());
+        try {
+            assembler.feed(in, body -> ctx.fireChannelRead(body.retain()));
+        } catch (WireException e) {
+            ctx.fireExceptionCaught(e);
+        } finally {
+            in.release();
+        }
     }
 
-    private void fail(ChannelHandlerContext ctx, ByteBuf in, WireException e) {
-        failed = true;
-        in.skipBytes(in.readableBytes());
-        ctx.fireExceptionCaught(e);
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        assembler.release();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        assembler.release();
     }
 }

@@ -63,4 +63,30 @@ class PacketFramerTest {
         assertThat((Object) ch.readInbound()).isNull();
         ch.finishAndReleaseAll();
     }
+
+    @Test
+    void aTooLargeLengthSplitAcrossReadsIsStillPacketTooLarge() {
+        List<Throwable> errors = new ArrayList<>();
+        EmbeddedChannel ch = new EmbeddedChannel(new PacketFramer(1000), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                errors.add(cause);
+            }
+        });
+        ByteBuf good = Unpooled.buffer();
+        VarInt.write(good, 3);
+        good.writeBytes(new byte[] {1, 2, 3});
+        ByteBuf bad = Unpooled.buffer();
+        VarInt.write(bad, 5000); // two bytes: the first ends this read, the second starts the next
+        ch.writeInbound(Unpooled.wrappedBuffer(good, bad.readRetainedSlice(1)));
+        ch.writeInbound(Unpooled.wrappedBuffer(bad, Unpooled.wrappedBuffer(new byte[100])));
+        ByteBuf p = ch.readInbound();
+        assertThat(p.readableBytes()).isEqualTo(3);
+        p.release();
+        assertThat(errors).hasSize(1);
+        assertThat(((WireException) errors.get(0)).code()).isEqualTo(ErrorCode.PACKET_TOO_LARGE);
+        ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 0}));
+        assertThat((Object) ch.readInbound()).as("nothing read after the error").isNull();
+        ch.finishAndReleaseAll();
+    }
 }
