@@ -141,7 +141,7 @@ final class PathHandlers {
             assembler.release();
         }
 
-        private Path path(ChannelHandlerContext ctx) {
+        private Path path() {
             return conn == null ? null : conn.path();
         }
 
@@ -159,7 +159,7 @@ final class PathHandlers {
 
         @Override
         public void packet(ByteBuf body) {
-            Path p = conn == null ? null : conn.path();
+            Path p = path();
             if (p != null) {
                 p.onPacket(body, control);
             }
@@ -174,7 +174,7 @@ final class PathHandlers {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt == ChannelInputShutdownReadComplete.INSTANCE && control) {
-                Path p = path(ctx);
+                Path p = path();
                 if (p != null) {
                     p.close(ErrorCode.CONNECTION_LOST, "peer ended the control stream", true);
                 }
@@ -184,7 +184,7 @@ final class PathHandlers {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            Path p = path(ctx);
+            Path p = path();
             if (p == null) {
                 ctx.close();
                 return;

@@ -46,12 +46,7 @@ class PacketFramerTest {
     @Test
     void lengthAboveTheLimitIsPacketTooLargeAndReadingStops() {
         List<Throwable> errors = new ArrayList<>();
-        EmbeddedChannel ch = new EmbeddedChannel(new PacketFramer(1000), new ChannelInboundHandlerAdapter() {
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                errors.add(cause);
-            }
-        });
+        EmbeddedChannel ch = framerKeepingErrors(1000, errors);
         ByteBuf b = Unpooled.buffer();
         VarInt.write(b, 1001);
         b.writeBytes(new byte[1001]);
@@ -67,12 +62,7 @@ class PacketFramerTest {
     @Test
     void aTooLargeLengthSplitAcrossReadsIsStillPacketTooLarge() {
         List<Throwable> errors = new ArrayList<>();
-        EmbeddedChannel ch = new EmbeddedChannel(new PacketFramer(1000), new ChannelInboundHandlerAdapter() {
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                errors.add(cause);
-            }
-        });
+        EmbeddedChannel ch = framerKeepingErrors(1000, errors);
         ByteBuf good = Unpooled.buffer();
         VarInt.write(good, 3);
         good.writeBytes(new byte[] {1, 2, 3});
@@ -88,5 +78,15 @@ class PacketFramerTest {
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 0}));
         assertThat((Object) ch.readInbound()).as("nothing read after the error").isNull();
         ch.finishAndReleaseAll();
+    }
+
+    /** A framer for packets up to {@code maxPacket} bytes whose errors land in {@code errors}. */
+    private static EmbeddedChannel framerKeepingErrors(int maxPacket, List<Throwable> errors) {
+        return new EmbeddedChannel(new PacketFramer(maxPacket), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                errors.add(cause);
+            }
+        });
     }
 }
