@@ -7,8 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 /**
  * A pipeline handler around a {@link PacketAssembler}: fires each packet body of one QUIC stream's bytes down
  * the pipeline as a retained buffer (the next handler releases it), and a bad length as a {@link WireException}
- * (PACKET_TOO_LARGE / FRAME_ENCODING_ERROR), after which the stream is not read further. KWIK's own paths feed
- * their assembler directly ({@code PathHandlers.Inbound}); this is for peers built from handlers (tests).
+ * (PACKET_TOO_LARGE / FRAME_ENCODING_ERROR), after which the stream is not read further. Test code: KWIK's own
+ * paths feed their assembler directly ({@code PathHandlers.Inbound}); raw test peers are built from handlers.
  */
 public final class PacketFramer extends ChannelInboundHandlerAdapter {
     private final PacketAssembler assembler;
