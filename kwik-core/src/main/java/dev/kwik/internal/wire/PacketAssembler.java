@@ -40,7 +40,7 @@ public final class PacketAssembler {
             if (pending != null && !completePending(in, sink)) {
                 return;
             }
-            while (in.isReadable()) {
+            while (!failed && in.isReadable()) {
                 long len = VarInt.peek(in);
                 if (len < 0) {
                     stash(in, -1);
@@ -56,16 +56,20 @@ public final class PacketAssembler {
                 in.skipBytes(total);
                 sink.packet(in.slice(body, total - prefix));
             }
+            in.skipBytes(in.readableBytes()); // released while a packet was handled: the rest is ignored
         } catch (WireException e) {
-            failed = true;
             in.skipBytes(in.readableBytes());
             release();
             throw e;
         }
     }
 
-    /** Frees the partly gathered packet, if any (the stream ended or failed). */
+    /**
+     * Frees the partly gathered packet, if any: the stream ended or failed. Every byte fed after that (or left in
+     * the read being handled, if a packet's handler ended the stream) is ignored.
+     */
     public void release() {
+        failed = true;
         if (pending != null) {
             pending.release();
             pending = null;
