@@ -573,7 +573,8 @@ public class KwikProperties implements Validator {
 
         /**
          * A path that received nothing for this long is declared DEAD and its unacknowledged data moves to
-         * another path to the same server.
+         * another path to the same server (copies of it move sooner, when the path turns DEGRADED: after two
+         * silent heartbeats, or four RTTs, at least 150 ms, of silence with data in flight).
          */
         private Duration deadAfter = Duration.ofSeconds(1);
 
