@@ -1,8 +1,7 @@
 package dev.kwik.bench;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,19 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NetnsClientLinksTest {
     private static final String RATE = "50mbit";
     private static final double LINK_MBIT = 50;
-    private static NetnsCredentials credentials;
-
-    @BeforeAll
-    static void check() {
-        credentials = NetnsCredentials.createOrSkip();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        if (credentials != null) {
-            credentials.close();
-        }
-    }
+    @RegisterExtension
+    static final NetnsCredentials credentials = new NetnsCredentials();
 
     /** What one transfer left: the client's RESULT, the primary's PRIMARY line, bytes received per client link. */
     record Run(Map<String, String> result, String primary, long rxA, long rxB) {

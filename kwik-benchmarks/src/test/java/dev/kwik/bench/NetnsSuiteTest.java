@@ -1,8 +1,7 @@
 package dev.kwik.bench;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,19 +21,8 @@ class NetnsSuiteTest {
     private static final double LINK_MBIT = 50;
     private static final long SIZE = Long.getLong("kwik.netns.size", 32L << 20);
     private static final int RUNS = Integer.getInteger("kwik.netns.runs", 1);
-    private static NetnsCredentials credentials;
-
-    @BeforeAll
-    static void check() {
-        credentials = NetnsCredentials.createOrSkip();
-    }
-
-    @AfterAll
-    static void cleanup() {
-        if (credentials != null) {
-            credentials.close();
-        }
-    }
+    @RegisterExtension
+    static final NetnsCredentials credentials = new NetnsCredentials();
 
     @Test
     void seedScenarioOverTwoLossyLinksArrivesIntact() throws Exception {

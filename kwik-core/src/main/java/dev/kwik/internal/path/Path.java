@@ -393,8 +393,7 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
         VarInt.set(p, at, pn);
         p.readerIndex(start);
         if (retransmittable && sent.unacked() == 0) {
-            inFlightSinceNanos = System.nanoTime();
-            armProbe();
+            framesNowOutstanding();
         }
         sent.add(pn, retransmittable ? p.retainedSlice(framesStart, framesLen) : null, data);
         unackedBytes = sent.unackedBytes();
@@ -681,8 +680,7 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
         conn.sampleStats(this); // the scheduler's rate and window from the handshake on, not from the first PING
         heartbeat = conn.eventLoop().scheduleAtFixedRate(this::ping, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
         if (sent.unacked() > 0) {
-            inFlightSinceNanos = System.nanoTime();
-            armProbe();
+            framesNowOutstanding();
         }
         if (earlyData != null) {
             ByteBuf b;
@@ -735,6 +733,12 @@ public final class Path implements SchedulablePath, PathConnection.StatsSink {
         if (!copies.isEmpty()) {
             owner.onSuspectFrames(this, copies);
         }
+    }
+
+    /** Frames have just become unacknowledged (none were): the probe's silence counts from now. Event loop. */
+    private void framesNowOutstanding() {
+        inFlightSinceNanos = System.nanoTime();
+        armProbe();
     }
 
     /** Starts the probe timer unless it runs: frames are now unacknowledged on an ACTIVE path. Event loop. */
