@@ -10,7 +10,8 @@ import java.time.Duration;
  * two messages at once.
  *
  * <p>Threading: one reader thread and one writer thread may use a stream concurrently; concurrent writers are
- * serialised per message. Every blocking method throws {@link KwikException} with
+ * serialised per message. Instead of a reader thread, a {@link StreamReceiver} may take the bytes on the event
+ * loop as they arrive ({@link #receive}). Every blocking method throws {@link KwikException} with
  * {@link ErrorCode#BLOCKING_ON_EVENT_LOOP} when called on a Netty event-loop thread.
  */
 public interface KwikStream {
@@ -46,6 +47,30 @@ public interface KwikStream {
 
     /** {@link #readMessage()} that gives up with {@link ErrorCode#TIMEOUT} after {@code timeout}. */
     byte[] readMessage(Duration timeout);
+
+    /**
+     * Switches this stream to push-style reading: from now on its bytes, from the current read position, go to
+     * {@code receiver} on an event-loop thread as they arrive (see {@link StreamReceiver} for the contract), and
+     * {@code read}, {@code readMessage} and {@link #inputStream()} throw {@link IllegalStateException}. Bytes
+     * already here are handed over at once. Any thread; may be called once per stream. Does not block.
+     *
+     * @throws KwikException         with {@link ErrorCode#STREAM_STATE_ERROR} on a stream this side cannot read
+     *                               (its own unidirectional stream)
+     * @throws IllegalStateException if a receiver is already set
+     */
+    void receive(StreamReceiver receiver);
+
+    /**
+     * Stops handing bytes to the {@link StreamReceiver} until {@link #resumeReceiving()}: they stay buffered, and
+     * as they are not read the peer runs out of credit once the stream window is full (back-pressure). Any thread,
+     * including the receiver's own calls (the current call finishes; no further {@code onData} follows). A reset or
+     * a failure is still reported while paused; the end of the stream, and bytes that stay readable after a
+     * graceful session close, come after resuming.
+     */
+    void pauseReceiving();
+
+    /** Hands buffered bytes to the receiver again (on an event-loop thread, not in this call). Any thread. */
+    void resumeReceiving();
 
     /**
      * Sends {@code len} bytes as one message at {@link #writePosition()}, blocking while the peer's stream or

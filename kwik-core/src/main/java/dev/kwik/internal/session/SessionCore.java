@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -473,6 +474,18 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
     @Override
     public HeldPieces heldPieces() {
         return heldPieces;
+    }
+
+    @Override
+    public Executor receiverLoop() {
+        Path p = defaultPath;
+        if (p == null) {
+            for (Path any : paths) {
+                p = any;
+                break;
+            }
+        }
+        return p != null ? p.connection().eventLoop() : Runnable::run;
     }
 
     /** Receive-side bytes the session holds unread (bounded by the session window). */

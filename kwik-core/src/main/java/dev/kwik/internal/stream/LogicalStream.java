@@ -4,6 +4,7 @@ import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
 import dev.kwik.KwikStream;
 import dev.kwik.KwikStreamException;
+import dev.kwik.StreamReceiver;
 import dev.kwik.internal.EventLoops;
 import dev.kwik.internal.wire.Frames;
 import dev.kwik.internal.wire.VarInt;
@@ -12,11 +13,13 @@ import io.netty.buffer.ByteBuf;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -74,6 +77,13 @@ public final class LogicalStream implements KwikStream {
     /** A reader wake-up is queued on an event loop (see {@link #onStreamFrame}); guarded by {@link #lock}. */
     private boolean wakeQueued;
     private final Runnable wakeReaders = this::wakeReaders;
+    /** Push-style reading ({@link #receive}): where the bytes go instead of to readers. Written under {@link #lock}. */
+    private volatile StreamReceiver receiver;
+    private boolean receiverPaused;
+    /** A receiver call is running on this thread (calls it makes back into the stream must not deliver again). */
+    private boolean delivering;
+    /** The receiver had its last call (onEnd or onError). */
+    private boolean receiverDone;
     /** A secondary's writer into the client's stream: no receive side, and close() sends no FIN. */
     private boolean attached;
 
@@ -133,6 +143,7 @@ public final class LogicalStream implements KwikStream {
             return 0;
         }
         long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+        checkNoReceiver("read");
         lock.lock();
         try {
             if (partialLen > 0 && recvState == RecvState.OPEN) {
@@ -169,6 +180,7 @@ public final class LogicalStream implements KwikStream {
     private byte[] readMessage(long timeoutNanos) {
         EventLoops.checkMayBlock("readMessage");
         long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+        checkNoReceiver("readMessage");
         lock.lock();
         // What an earlier readMessage that gave up took of this message comes first.
         byte[] acc = partial;
@@ -249,20 +261,201 @@ public final class LogicalStream implements KwikStream {
     }
 
     private void checkReadable() {
-        switch (recvState) {
-            case NONE -> throw new KwikException(ErrorCode.STREAM_STATE_ERROR,
-                    "stream " + id + " is a local unidirectional stream: it has no receiving side");
-            case FAILED -> throw recvFailure;
-            case RESET_RECEIVED -> throw new KwikStreamException(ErrorCode.STREAM_RESET, id, resetCode,
+        if (recvState == RecvState.NONE) {
+            throw noReceivingSide();
+        }
+        KwikException failure = receiveFailure();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private KwikException noReceivingSide() {
+        return new KwikException(ErrorCode.STREAM_STATE_ERROR, "stream " + id + " is a local unidirectional stream: it has no receiving side");
+    }
+
+    /** Why reading fails now, or null if it does not. Lock held. */
+    private KwikException receiveFailure() {
+        return switch (recvState) {
+            case FAILED -> recvFailure;
+            case RESET_RECEIVED -> new KwikStreamException(ErrorCode.STREAM_RESET, id, resetCode,
                     "stream " + id + " was reset by the peer with code " + resetCode);
-            case STOPPED_LOCALLY -> throw new KwikException(ErrorCode.STREAM_CLOSED,
-                    "stream " + id + ": reading after stopSending()");
-            default -> {
-                // After a graceful session close, what arrived in order stays readable; past it, the close.
-                if (closedCause != null && buffer.readableNow() == 0 && !buffer.isFinished()) {
-                    throw closedCause;
+            case STOPPED_LOCALLY -> new KwikException(ErrorCode.STREAM_CLOSED, "stream " + id + ": reading after stopSending()");
+            // After a graceful session close, what arrived in order stays readable; past it, the close.
+            default -> closedCause != null && buffer.readableNow() == 0 && !buffer.isFinished() ? closedCause : null;
+        };
+    }
+
+    private void checkNoReceiver(String op) {
+        if (receiver != null) {
+            throw new IllegalStateException(op + "() on stream " + id + ", whose bytes go to a StreamReceiver (receive() was called)");
+        }
+    }
+
+    // ------------------------------------------------------------------ push-style reading (StreamReceiver)
+
+    @Override
+    public void receive(StreamReceiver r) {
+        Objects.requireNonNull(r, "receiver");
+        lock.lock();
+        try {
+            if (recvState == RecvState.NONE) {
+                throw noReceivingSide();
+            }
+            if (receiver != null) {
+                throw new IllegalStateException("stream " + id + " already has a StreamReceiver");
+            }
+            receiver = r;
+            deliverSoon();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void pauseReceiving() {
+        lock.lock();
+        try {
+            receiverPaused = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void resumeReceiving() {
+        lock.lock();
+        try {
+            if (receiverPaused) {
+                receiverPaused = false;
+                deliverSoon();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Readers may have something new: wake blocked ones, or have the receiver called on an event loop. Lock held. */
+    private void readableChanged() {
+        readable.signalAll();
+        if (receiver != null) {
+            deliverSoon();
+        }
+    }
+
+    /** Queues {@link #wakeReaders} (which delivers to the receiver) on the session's event loop. Lock held. */
+    private void deliverSoon() {
+        if (wakeQueued || receiver == null || receiverDone) {
+            return;
+        }
+        wakeQueued = true;
+        try {
+            host.receiverLoop().execute(wakeReaders);
+        } catch (RejectedExecutionException e) {
+            // The event loops are gone (the client was closed): the last calls are made on this thread.
+            wakeReaders();
+        }
+    }
+
+    /**
+     * Hands what is readable to the receiver, then its end or failure: the push-style twin of {@code read}. Runs on
+     * an event loop with the lock held; calls the receiver makes back into this stream do not re-enter it.
+     */
+    private void deliver() {
+        if (receiver == null || receiverDone || delivering) {
+            return;
+        }
+        delivering = true;
+        try {
+            for (;;) {
+                if (partialLen > 0 && recvState == RecvState.OPEN) {
+                    // The start of a message a timed-out readMessage took before receive() was called.
+                    ByteBuffer start = ByteBuffer.wrap(partial, partialOff, partialLen - partialOff);
+                    dropPartial();
+                    if (!handOver(start, false)) {
+                        return;
+                    }
+                    continue;
+                }
+                KwikException failure = receiveFailure();
+                if (failure != null) {
+                    lastCall(failure);
+                    return;
+                }
+                if (buffer.isFinished()) {
+                    finishReceive();
+                }
+                if (recvState == RecvState.DONE) {
+                    lastCall(null);
+                    return;
+                }
+                ByteBuffer data;
+                if (receiverPaused || (data = buffer.peek()) == null) {
+                    return;
+                }
+                int n = data.remaining();
+                if (!handOver(data, buffer.endsMessage(buffer.readOffset() + n))) {
+                    return;
+                }
+                // Unless the call stopped the stream or closed the session, which dropped the bytes already.
+                if (recvState == RecvState.OPEN && buffer.bufferedBytes() >= n) {
+                    buffer.skip(n);
+                    afterRead(n);
                 }
             }
+        } finally {
+            delivering = false;
+        }
+    }
+
+    /**
+     * A frame's bytes straight to the receiver ({@link #onStreamFrame}'s bypass of the buffer, which already counts
+     * them as read), then the stream's end if they were the last. Lock held.
+     */
+    private void passOn(ByteBuf data, boolean messageEnd) {
+        int n = data.readableBytes();
+        delivering = true;
+        try {
+            if (n > 0 && !handOver(data.nioBuffer(), messageEnd)) {
+                return;
+            }
+        } finally {
+            delivering = false;
+        }
+        if (recvState == RecvState.OPEN && n > 0) {
+            afterRead(n);
+        }
+        if (buffer.isFinished() || recvState != RecvState.OPEN || closedCause != null) {
+            deliver();
+        }
+    }
+
+    /** One onData call; false if the receiver threw (the stream is then stopped and the receiver told). */
+    private boolean handOver(ByteBuffer data, boolean messageEnd) {
+        try {
+            receiver.onData(this, data.asReadOnlyBuffer(), messageEnd);
+            return true;
+        } catch (RuntimeException e) {
+            stopSending(0);
+            KwikException failure = new KwikException(ErrorCode.STREAM_CLOSED, "stream " + id
+                    + ": stopped because its StreamReceiver threw " + e);
+            failure.initCause(e);
+            lastCall(failure);
+            return false;
+        }
+    }
+
+    /** The receiver's last call: onEnd ({@code failure} null) or onError. */
+    private void lastCall(KwikException failure) {
+        receiverDone = true;
+        try {
+            if (failure == null) {
+                receiver.onEnd(this);
+            } else {
+                receiver.onError(this, failure);
+            }
+        } catch (RuntimeException ignored) {
+            // Nothing more will be called: there is no one left to tell.
         }
     }
 
@@ -542,7 +735,7 @@ public final class LogicalStream implements KwikStream {
             ByteBuf p = host.newPacket(24);
             Frames.stopSending(p, id, code);
             host.sendToAllWriters(p);
-            readable.signalAll();
+            readableChanged();
         } finally {
             lock.unlock();
         }
@@ -594,6 +787,15 @@ public final class LogicalStream implements KwikStream {
                     grew = credit.written(source, end);
                 }
                 reportConsumed(buffer.highestOffset());
+            } else if (receiver != null && !receiverPaused && !delivering && !receiverDone && closedCause == null
+                    && partialLen == 0 && buffer.canPassThrough(offset)) {
+                // In order with nothing held: the receiver takes the bytes from the frame itself, no copy.
+                buffer.passThrough(offset, data.readableBytes(), fin);
+                if (data.isReadable()) {
+                    credit.charge(source, credit.written(source, end));
+                }
+                credit.settle();
+                passOn(data, messageEnd || fin);
             } else {
                 buffer.insert(offset, data, fin, messageEnd);
                 // A frame without data (a bare FIN) buffers nothing: it counts against stream credit, not session credit.
@@ -665,7 +867,7 @@ public final class LogicalStream implements KwikStream {
             buffer.discard();
             dropPartial();
             reportConsumed(buffer.highestOffset());
-            readable.signalAll();
+            readableChanged();
             maybeRetire();
         } else {
             buffer.truncate(finalSize);
@@ -685,6 +887,7 @@ public final class LogicalStream implements KwikStream {
         try {
             wakeQueued = false;
             readable.signalAll();
+            deliver();
         } finally {
             lock.unlock();
         }
@@ -720,7 +923,7 @@ public final class LogicalStream implements KwikStream {
             if (recvState == RecvState.OPEN) {
                 recvState = RecvState.RESET_RECEIVED;
                 resetCode = code;
-                readable.signalAll();
+                readableChanged();
             }
             maybeRetire();
         } finally {
@@ -780,7 +983,7 @@ public final class LogicalStream implements KwikStream {
                 buffer.discard();
                 dropPartial();
             }
-            readable.signalAll();
+            readableChanged();
             writable.signalAll();
         } finally {
             lock.unlock();

@@ -8,6 +8,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 
 import io.netty.buffer.Unpooled;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,17 +104,7 @@ public final class ReceiveBuffer {
         int len = data.readableBytes();
         long end = offset + len;
         // Validate everything first: a refused frame must leave no trace (no boundary, no final size, no bytes).
-        if (finalSize >= 0 && end > finalSize) {
-            throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "data up to offset " + end + " past final size " + finalSize);
-        }
-        if (fin) {
-            if (finalSize >= 0 && finalSize != end) {
-                throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "final size changed from " + finalSize + " to " + end);
-            }
-            if (highestOffset > end) {
-                throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "final size " + end + " below data already received up to " + highestOffset);
-            }
-        }
+        checkFinalSize(end, fin);
         long start = Math.max(offset, readOffset);
         if (end > start) {
             checkOverlaps(start, end, data, offset);
@@ -167,6 +158,47 @@ public final class ReceiveBuffer {
             inOrder.addLast(next.getValue());
             inOrderEnd += next.getValue().readableBytes();
         }
+        return grew;
+    }
+
+    private void checkFinalSize(long end, boolean fin) throws WireException {
+        if (finalSize >= 0 && end > finalSize) {
+            throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "data up to offset " + end + " past final size " + finalSize);
+        }
+        if (fin) {
+            if (finalSize >= 0 && finalSize != end) {
+                throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "final size changed from " + finalSize + " to " + end);
+            }
+            if (highestOffset > end) {
+                throw new WireException(ErrorCode.FINAL_SIZE_ERROR, "final size " + end + " below data already received up to " + highestOffset);
+            }
+        }
+    }
+
+    /**
+     * Whether a frame at {@code offset} may bypass the buffer ({@link #passThrough}): it starts at the read position
+     * and nothing is held (no bytes, no message end ahead).
+     */
+    public boolean canPassThrough(long offset) {
+        return offset == readOffset && inOrderEnd == readOffset && ahead.isEmpty() && messageEnds.size() == 0;
+    }
+
+    /**
+     * Records {@code len} bytes at the read position as received and read at once: their reader took them from the
+     * frame itself. Only when {@link #canPassThrough}; the same final-size rules as {@link #insert}.
+     *
+     * @return how far {@link #highestOffset()} moved
+     */
+    public long passThrough(long offset, int len, boolean fin) throws WireException {
+        long end = offset + len;
+        checkFinalSize(end, fin);
+        if (fin) {
+            finalSize = end;
+        }
+        long grew = Math.max(0, end - highestOffset);
+        highestOffset += grew;
+        readOffset = end;
+        inOrderEnd = end;
         return grew;
     }
 
@@ -331,21 +363,60 @@ public final class ReceiveBuffer {
         ByteBuf seg;
         while (copied < len && readOffset < limit && (seg = inOrder.peekFirst()) != null) {
             int n = (int) Math.min(Math.min(len - copied, seg.readableBytes()), limit - readOffset);
-            seg.readBytes(dst, off + copied, n);
+            seg.getBytes(seg.readerIndex(), dst, off + copied, n);
+            consumed(seg, n);
             copied += n;
-            readOffset += n;
-            buffered -= n;
-            if (!seg.isReadable()) {
-                inOrder.pollFirst();
-                seg.release();
-                pieces.add(-1);
-            }
         }
+        passedMessageEnds();
+        return copied;
+    }
+
+    /**
+     * The contiguous bytes at the read position in one held buffer, never past the next message boundary, as a
+     * view (no copy) valid until the next call that changes this buffer; {@code null} when none are here. Hand them
+     * on, then {@link #skip} them.
+     */
+    public ByteBuffer peek() {
+        ByteBuf seg = inOrder.peekFirst();
+        if (seg == null) {
+            return null;
+        }
+        int n = (int) Math.min(seg.readableBytes(), boundary() - readOffset);
+        return n > 0 ? seg.nioBuffer(seg.readerIndex(), n) : null;
+    }
+
+    /** Whether {@code offset} ends a message (a MESSAGE_END, or the final size). */
+    public boolean endsMessage(long offset) {
+        return offset == finalSize || messageEnds.contains(offset);
+    }
+
+    /** Moves the read position past {@code n} bytes {@link #peek} returned. */
+    public void skip(int n) {
+        ByteBuf seg = inOrder.peekFirst();
+        if (seg == null || n > seg.readableBytes()) {
+            throw new IllegalArgumentException("skip(" + n + ") past the buffer peek() returned");
+        }
+        consumed(seg, n);
+        passedMessageEnds();
+    }
+
+    /** {@code n} bytes of the first held buffer were taken: move on, and release it once empty. */
+    private void consumed(ByteBuf seg, int n) {
+        seg.skipBytes(n);
+        readOffset += n;
+        buffered -= n;
+        if (!seg.isReadable()) {
+            inOrder.pollFirst();
+            seg.release();
+            pieces.add(-1);
+        }
+    }
+
+    private void passedMessageEnds() {
         int passed = messageEnds.removeAtOrBelow(readOffset);
         if (passed > 0) {
             pieces.add(-passed);
         }
-        return copied;
     }
 
     /** Whether the bytes from the read position to the next boundary (message end or final size) are all here. */

@@ -4,6 +4,8 @@ import dev.kwik.ErrorCode;
 import dev.kwik.KwikException;
 import io.netty.buffer.ByteBuf;
 
+import java.util.concurrent.Executor;
+
 /** What a {@link LogicalStream} needs from its session: packet buffers, sending, session credit, lifecycle. */
 public interface StreamHost {
     /** A packet buffer with header room in front, ready for frames of up to {@code frameBytes}. */
@@ -49,4 +51,7 @@ public interface StreamHost {
 
     /** The session's budget of held pieces, shared by its streams' receive buffers. */
     HeldPieces heldPieces();
+
+    /** An event loop of the session, where a stream's {@link dev.kwik.StreamReceiver} is called when no frame is being handled. */
+    Executor receiverLoop();
 }

@@ -40,6 +40,43 @@ class ReceiveBufferTest {
     }
 
     @Test
+    void peekShowsBytesUpToTheNextMessageEndAndSkipMovesPastThem() throws WireException {
+        insert(0, bytes(1, 2, 3), false, true);
+        insert(3, bytes(4, 5), false, true);
+        java.nio.ByteBuffer first = rb.peek();
+        assertThat(first.remaining()).isEqualTo(3);
+        assertThat(first.get(0)).isEqualTo((byte) 1);
+        assertThat(rb.endsMessage(rb.readOffset() + 3)).isTrue();
+        rb.skip(3);
+        assertThat(rb.readOffset()).isEqualTo(3);
+        assertThat(rb.peek().remaining()).isEqualTo(2);
+        rb.skip(2);
+        assertThat(rb.peek()).isNull();
+        assertThat(rb.bufferedBytes()).isZero();
+        assertThatThrownBy(() -> rb.skip(1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void passThroughCountsBytesAsReadWithoutHoldingThemAndKeepsTheFinalSizeRules() throws WireException {
+        assertThat(rb.canPassThrough(0)).isTrue();
+        assertThat(rb.canPassThrough(1)).isFalse();
+        assertThat(rb.passThrough(0, 100, false)).isEqualTo(100);
+        assertThat(rb.readOffset()).isEqualTo(100);
+        assertThat(rb.bufferedBytes()).isZero();
+        // Something held (bytes past a gap) means the next frame must go through the buffer.
+        insert(150, bytes(1), false, false);
+        assertThat(rb.canPassThrough(100)).isFalse();
+        insert(100, Unpooled.wrappedBuffer(new byte[50]), false, false);
+        byte[] out = new byte[64];
+        assertThat(rb.read(out, 0, 64)).isEqualTo(51);
+        assertThat(rb.canPassThrough(151)).isTrue();
+        assertThat(rb.passThrough(151, 9, true)).isEqualTo(9);
+        assertThat(rb.isFinished()).isTrue();
+        assertThatThrownBy(() -> rb.passThrough(160, 1, false))
+                .extracting(e -> ((WireException) e).code()).isEqualTo(ErrorCode.FINAL_SIZE_ERROR);
+    }
+
+    @Test
     void readsStopAtMessageBoundaries() throws WireException {
         insert(0, bytes(1, 2, 3), false, true);
         insert(3, bytes(4, 5), false, true);
