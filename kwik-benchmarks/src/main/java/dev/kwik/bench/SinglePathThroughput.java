@@ -1,10 +1,12 @@
 package dev.kwik.bench;
 
 import dev.kwik.KwikClient;
+import dev.kwik.KwikException;
 import dev.kwik.KwikServer;
 import dev.kwik.KwikServerSession;
 import dev.kwik.KwikSession;
 import dev.kwik.KwikStream;
+import dev.kwik.StreamReceiver;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
 
 import java.net.InetSocketAddress;
@@ -65,18 +67,19 @@ public final class SinglePathThroughput {
             SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
             int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
             String which = args.length > 2 ? args[2] : "both";
+            boolean pushed = Boolean.getBoolean("kwik.bench.receiver");
             for (int i = 0; i < runs; i++) {
                 if (i == runs / 2) {
                     Profiler.start();
                 }
                 if (!which.equals("small")) {
                     ThreadCpu cpu = new ThreadCpu();
-                    double r = kwikBulk(cert, 256L << 20, cpu);
+                    double r = pushed ? kwikBulkPushed(cert, 256L << 20, cpu) : kwikBulk(cert, 256L << 20, cpu);
                     System.out.printf(Locale.ROOT, "kwik bulk %.1f MB/s; CPU ns per KiB: %s%n", r, cpu.perUnit(256 * 1024));
                 }
                 if (!which.equals("bulk")) {
                     ThreadCpu cpu = new ThreadCpu();
-                    double r = kwikMessages(cert, 200_000, cpu);
+                    double r = pushed ? kwikMessagesPushed(cert, 200_000, cpu) : kwikMessages(cert, 200_000, cpu);
                     System.out.printf(Locale.ROOT, "kwik 1 KiB %,.0f msg/s; CPU ns per message: %s%n", r, cpu.perUnit(200_000));
                 }
             }
@@ -99,8 +102,10 @@ public final class SinglePathThroughput {
         for (int i = 0; i < 3; i++) {
             RawQuicBaseline.run(rawConfig, cert.certificate(), cert.privateKey(), Math.min(total, 256L << 20), RawQuicBaseline.CHUNK);
             kwikBulk(cert, Math.min(total, 256L << 20));
+            kwikBulkPushed(cert, Math.min(total, 256L << 20), null);
             RawQuicBaseline.run(rawConfig, cert.certificate(), cert.privateKey(), (long) SMALL * messages / 2, SMALL);
             kwikMessages(cert, messages / 2);
+            kwikMessagesPushed(cert, messages / 2, null);
         }
         List<Double> raw = new ArrayList<>();
         List<Double> kwik = new ArrayList<>();
@@ -109,6 +114,10 @@ public final class SinglePathThroughput {
         List<Double> rawCpu = new ArrayList<>();
         List<Double> kwikCpu = new ArrayList<>();
         List<Double> cpuRatios = new ArrayList<>();
+        List<Double> pushed = new ArrayList<>();
+        List<Double> pushedRatios = new ArrayList<>();
+        List<Double> pushedCpu = new ArrayList<>();
+        List<Double> pushedCpuRatios = new ArrayList<>();
         double gib = total / (double) (1L << 30);
         for (int i = 0; i < runs; i++) {
             ThreadCpu rc = new ThreadCpu();
@@ -122,35 +131,53 @@ public final class SinglePathThroughput {
             rawCpu.add(rc.transportNanos() / 1e9 / gib);
             kwikCpu.add(kc.transportNanos() / 1e9 / gib);
             cpuRatios.add(kwikCpu.get(i) / rawCpu.get(i));
+            ThreadCpu pc = new ThreadCpu();
+            double p = kwikBulkPushed(cert, total, pc);
+            pushed.add(p);
+            pushedRatios.add(p / r.megabytesPerSecond());
+            pushedCpu.add(pc.transportNanos() / 1e9 / gib);
+            pushedCpuRatios.add(pushedCpu.get(i) / rawCpu.get(i));
             System.out.printf(Locale.ROOT, "bulk run %d: raw %.1f MB/s (sender got %.3f datagrams per datagram sent, %.2f CPU s/GiB), "
-                            + "kwik %.1f MB/s (%.2f CPU s/GiB)%n",
-                    i + 1, r.megabytesPerSecond(), rawAcksPerDatagram.get(i), rawCpu.get(i), k, kwikCpu.get(i));
+                            + "kwik %.1f MB/s (%.2f CPU s/GiB), kwik with a receiver %.1f MB/s (%.2f CPU s/GiB)%n",
+                    i + 1, r.megabytesPerSecond(), rawAcksPerDatagram.get(i), rawCpu.get(i), k, kwikCpu.get(i), p, pushedCpu.get(i));
         }
         List<Double> rawSmall = new ArrayList<>();
         List<Double> kwikSmall = new ArrayList<>();
         List<Double> smallRatios = new ArrayList<>();
+        List<Double> pushedSmall = new ArrayList<>();
+        List<Double> pushedSmallRatios = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             long bytes = (long) SMALL * messages;
             double r = RawQuicBaseline.run(rawConfig, cert.certificate(), cert.privateKey(), bytes, SMALL).megabytesPerSecond() * 1e6 / SMALL;
             double k = kwikMessages(cert, messages);
+            double p = kwikMessagesPushed(cert, messages, null);
             rawSmall.add(r);
             kwikSmall.add(k);
             smallRatios.add(k / r);
-            System.out.printf(Locale.ROOT, "1 KiB run %d: raw %,.0f writes/s, kwik %,.0f msg/s%n", i + 1, r, k);
+            pushedSmall.add(p);
+            pushedSmallRatios.add(p / r);
+            System.out.printf(Locale.ROOT, "1 KiB run %d: raw %,.0f writes/s, kwik %,.0f msg/s, kwik with a receiver %,.0f msg/s%n", i + 1, r, k, p);
         }
         Results out = new Results("single-path");
         out.note("raw Netty QUIC: " + rawConfig.describe() + " (RawQuicBaseline, no KWIK class)");
-        out.note("KWIK: default settings; bulk reader read(byte[64 KiB]), small-message reader readMessage()");
+        out.note("KWIK: default settings; bulk reader read(byte[64 KiB]) on its own thread, small-message reader readMessage(); "
+                + "'with a receiver': a StreamReceiver taking the bytes on the event loop, as raw QUIC's sink does");
         out.add("raw Netty QUIC, " + mib + " MiB in 64 KiB writes", "MB/s", raw, null, 0);
         out.add("KWIK one path, " + mib + " MiB in 64 KiB writes", "MB/s", kwik, null, 0);
-        out.add("KWIK / raw, bulk (paired runs)", "", ratios, ">=", 0.95);
+        out.add("KWIK one path with a receiver, " + mib + " MiB in 64 KiB writes", "MB/s", pushed, null, 0);
+        out.add("KWIK / raw, bulk, reader thread (paired runs)", "", ratios, null, 0);
+        out.add("KWIK / raw, bulk, receiver on the event loop like raw's sink (paired runs)", "", pushedRatios, ">=", 0.95);
         out.add("raw sender: datagrams received per datagram sent", "", rawAcksPerDatagram, null, 0);
         out.add("raw Netty QUIC, CPU per GiB (event loops + application threads, both ends)", "s", rawCpu, null, 0);
         out.add("KWIK one path, CPU per GiB (same threads)", "s", kwikCpu, null, 0);
+        out.add("KWIK one path with a receiver, CPU per GiB (same threads)", "s", pushedCpu, null, 0);
         out.add("CPU per GiB: KWIK / raw (paired runs)", "", cpuRatios, "<=", 1.3);
+        out.add("CPU per GiB: KWIK with a receiver / raw (paired runs)", "", pushedCpuRatios, "<=", 1.3);
         out.add("raw Netty QUIC, 1 KiB writes", "writes/s", rawSmall, null, 0);
         out.add("KWIK, 1 KiB messages (readMessage)", "msg/s", kwikSmall, ">=", 150_000);
         out.add("KWIK / raw, 1 KiB (paired runs)", "", smallRatios, ">=", 0.75);
+        out.add("KWIK, 1 KiB messages with a receiver", "msg/s", pushedSmall, null, 0);
+        out.add("KWIK with a receiver / raw, 1 KiB (paired runs)", "", pushedSmallRatios, null, 0);
         out.print();
         out.write(java.nio.file.Path.of(System.getProperty("kwik.bench.out", "kwik-benchmarks/target/bench")));
         cert.delete();
@@ -215,6 +242,81 @@ public final class SinglePathThroughput {
             out.close();
         });
         return total / seconds / 1e6;
+    }
+
+    /**
+     * As {@link #kwikBulk(SelfSignedCertificate, long, ThreadCpu)}, the server taking the bytes with a
+     * {@link StreamReceiver} on its event loop (as raw QUIC's sink does) instead of a reader thread. MB/s.
+     */
+    static double kwikBulkPushed(SelfSignedCertificate cert, long total, ThreadCpu cpu) throws Exception {
+        byte[] chunk = new byte[RawQuicBaseline.CHUNK];
+        long[] got = new long[1];
+        double seconds = timed(cert, cpu, in -> received(in, (data, end) -> {
+            got[0] += data.remaining();
+            return false;
+        }), out -> {
+            for (long sent = 0; sent < total; sent += chunk.length) {
+                out.write(chunk);
+            }
+            out.close();
+        });
+        if (got[0] != total) {
+            throw new IllegalStateException("received " + got[0] + " of " + total + " bytes");
+        }
+        return total / seconds / 1e6;
+    }
+
+    /** As {@link #kwikMessages(SelfSignedCertificate, int, ThreadCpu)} with a {@link StreamReceiver}: messages per second. */
+    static double kwikMessagesPushed(SelfSignedCertificate cert, int count, ThreadCpu cpu) throws Exception {
+        byte[] m = new byte[SMALL];
+        int[] messages = new int[1];
+        int[] inMessage = new int[1];
+        return count / timed(cert, cpu, in -> received(in, (data, end) -> {
+            inMessage[0] += data.remaining();
+            if (end) {
+                if (inMessage[0] != SMALL) {
+                    throw new IllegalStateException("message " + messages[0] + " merged or split: " + inMessage[0] + " bytes");
+                }
+                inMessage[0] = 0;
+                if (++messages[0] == count) {
+                    return true;
+                }
+            }
+            return false;
+        }), out -> {
+            for (int i = 0; i < count; i++) {
+                out.write(m);
+            }
+        });
+    }
+
+    /** What a bench receiver does with each piece: true when it has all it waits for (before the stream's end). */
+    private interface Piece {
+        boolean take(java.nio.ByteBuffer data, boolean messageEnd);
+    }
+
+    /** Sets a receiver on {@code in} and waits until it has everything (or the stream ended). */
+    private static void received(KwikStream in, Piece piece) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        in.receive(new StreamReceiver() {
+            @Override
+            public void onData(KwikStream stream, java.nio.ByteBuffer data, boolean messageEnd) {
+                if (piece.take(data, messageEnd)) {
+                    done.complete(null);
+                }
+            }
+
+            @Override
+            public void onEnd(KwikStream stream) {
+                done.complete(null);
+            }
+
+            @Override
+            public void onError(KwikStream stream, KwikException error) {
+                done.completeExceptionally(error);
+            }
+        });
+        done.join();
     }
 
     /** KWIK: {@code count} 1 KiB messages on one stream, each read whole with readMessage. Messages per second. */
