@@ -174,6 +174,35 @@ class StreamReceiverTest {
     }
 
     @Test
+    void aReaderWaitingWhenTheReceiverIsSetFailsAndTheReceiverGetsTheBytes() throws Exception {
+        lo = new Loopback();
+        Loopback.Pair p = lo.connect();
+        KwikStream c = p.client().openStream();
+        c.write("first".getBytes());
+        KwikStream s = p.server().acceptStream(T);
+        assertThat(s.readMessage(T)).isEqualTo("first".getBytes());
+        CompletableFuture<Throwable> readerFailure = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                s.readMessage();
+                readerFailure.complete(null);
+            } catch (Throwable t) {
+                readerFailure.complete(t);
+            }
+        });
+        reader.start();
+        Conditions.waitUntil(() -> reader.getState() == Thread.State.WAITING);
+        Collector r = new Collector();
+        s.receive(r);
+        c.write("second".getBytes());
+        c.close();
+
+        assertThat(readerFailure.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class);
+        assertThat(r.awaitEnd()).isNull();
+        assertThat(r.messages).extracting(String::new).containsExactly("second");
+    }
+
+    @Test
     void pausingHoldsTheBytesAndTheCreditUntilResumed() throws Exception {
         int window = 4096;
         lo = new Loopback(s -> s.streamWindow(window), c -> { });

@@ -264,6 +264,8 @@ public final class LogicalStream implements KwikStream {
         if (recvState == RecvState.NONE) {
             throw noReceivingSide();
         }
+        // A reader that was waiting when receive() was called: the bytes are the receiver's now.
+        checkNoReceiver("read");
         KwikException failure = receiveFailure();
         if (failure != null) {
             throw failure;
@@ -306,6 +308,7 @@ public final class LogicalStream implements KwikStream {
                 throw new IllegalStateException("stream " + id + " already has a StreamReceiver");
             }
             receiver = r;
+            readable.signalAll();
             deliverSoon();
         } finally {
             lock.unlock();
