@@ -125,15 +125,13 @@ class StreamReceiverTest {
         Collector r = new Collector();
         p.server().acceptStream(T).receive(r);
 
-        assertThat(r.awaitEnd()).isNull();
+        assertThat(lastCall(r)).isNull();
         writer.get(10, TimeUnit.SECONDS);
         assertThat(r.messages).hasSize(sent.size());
         for (int i = 0; i < sent.size(); i++) {
             assertThat(r.messages.get(i)).as("message %d", i).isEqualTo(sent.get(i));
         }
         assertThat(r.dataCalls.get()).as("the 100 KiB message in several calls").isGreaterThan(sent.size());
-        assertThat(r.lastCalls.get()).isEqualTo(1);
-        assertThat(r.misuse).isEmpty();
     }
 
     @Test
@@ -150,9 +148,8 @@ class StreamReceiverTest {
         Collector r = new Collector();
         s.receive(r);
 
-        assertThat(r.awaitEnd()).isNull();
+        assertThat(lastCall(r)).isNull();
         assertThat(r.messages).extracting(String::new).containsExactly("two", "three");
-        assertThat(r.misuse).isEmpty();
     }
 
     @Test
@@ -198,7 +195,7 @@ class StreamReceiverTest {
         c.close();
 
         assertThat(readerFailure.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class);
-        assertThat(r.awaitEnd()).isNull();
+        assertThat(lastCall(r)).isNull();
         assertThat(r.messages).extracting(String::new).containsExactly("second");
     }
 
@@ -239,69 +236,67 @@ class StreamReceiverTest {
             assertThat(resumed).isLessThanOrEqualTo(count + 1);
         }
 
-        assertThat(r.awaitEnd()).isNull();
+        assertThat(lastCall(r)).isNull();
         writer.get(10, TimeUnit.SECONDS);
         assertThat(r.messages).hasSize(count);
         for (int i = 0; i < count; i++) {
             assertThat(r.messages.get(i)).hasSize(1024);
             assertThat(r.messages.get(i)[0]).isEqualTo((byte) i);
         }
+    }
+
+    /** A session whose server stream's {@link Collector} has taken one 10-byte message from the client. */
+    private record Receiving(Loopback.Pair pair, KwikStream client, Collector receiver) {
+    }
+
+    private Receiving receivingAfterOneMessage() throws InterruptedException {
+        lo = new Loopback();
+        Loopback.Pair p = lo.connect();
+        KwikStream c = p.client().openStream();
+        c.write(new byte[10]);
+        Collector r = new Collector();
+        p.server().acceptStream(T).receive(r);
+        Conditions.waitUntil(() -> r.messages.size() == 1);
+        return new Receiving(p, c, r);
+    }
+
+    /** The receiver's last call (null for onEnd), checked to be its only one and every call to have been right. */
+    private static KwikException lastCall(Collector r) throws Exception {
+        KwikException e = r.awaitEnd();
+        assertThat(r.lastCalls.get()).isEqualTo(1);
         assertThat(r.misuse).isEmpty();
+        return e;
     }
 
     @Test
     void aResetByThePeerIsTheReceiversLastCallWithItsCode() throws Exception {
-        lo = new Loopback();
-        Loopback.Pair p = lo.connect();
-        KwikStream c = p.client().openStream();
-        c.write(new byte[10]);
-        Collector r = new Collector();
-        p.server().acceptStream(T).receive(r);
-        Conditions.waitUntil(() -> r.messages.size() == 1);
-        c.reset(77);
+        Receiving x = receivingAfterOneMessage();
+        x.client().reset(77);
 
-        KwikException e = r.awaitEnd();
+        KwikException e = lastCall(x.receiver());
         assertThat(e).isInstanceOf(KwikStreamException.class);
         assertThat(e.code()).isEqualTo(ErrorCode.STREAM_RESET);
         assertThat(((KwikStreamException) e).applicationCode()).isEqualTo(77);
-        assertThat(r.lastCalls.get()).isEqualTo(1);
-        assertThat(r.misuse).isEmpty();
     }
 
     @Test
     void theSessionClosingIsTheReceiversLastCall() throws Exception {
-        lo = new Loopback();
-        Loopback.Pair p = lo.connect();
-        KwikStream c = p.client().openStream();
-        c.write(new byte[10]);
-        Collector r = new Collector();
-        p.server().acceptStream(T).receive(r);
-        Conditions.waitUntil(() -> r.messages.size() == 1);
-        p.client().close(9, "bye");
+        Receiving x = receivingAfterOneMessage();
+        x.pair().client().close(9, "bye");
 
-        KwikException e = r.awaitEnd();
+        KwikException e = lastCall(x.receiver());
         assertThat(e).isInstanceOf(KwikSessionClosedException.class);
         assertThat(((KwikSessionClosedException) e).applicationCode()).isEqualTo(9);
-        assertThat(r.lastCalls.get()).isEqualTo(1);
-        assertThat(r.misuse).isEmpty();
     }
 
     @Test
     void closingTheSessionOnTheReceiversSideIsItsLastCallToo() throws Exception {
-        lo = new Loopback();
-        Loopback.Pair p = lo.connect();
-        KwikStream c = p.client().openStream();
-        c.write(new byte[10]);
-        Collector r = new Collector();
-        p.server().acceptStream(T).receive(r);
-        Conditions.waitUntil(() -> r.messages.size() == 1);
-        p.server().close(4, "done");
+        Receiving x = receivingAfterOneMessage();
+        x.pair().server().close(4, "done");
 
-        KwikException e = r.awaitEnd();
+        KwikException e = lastCall(x.receiver());
         assertThat(e).isInstanceOf(KwikSessionClosedException.class);
         assertThat(((KwikSessionClosedException) e).closedByPeer()).isFalse();
-        assertThat(r.lastCalls.get()).isEqualTo(1);
-        assertThat(r.misuse).isEmpty();
     }
 
     @Test
@@ -319,7 +314,7 @@ class StreamReceiverTest {
         };
         p.server().acceptStream(T).receive(r);
 
-        KwikException e = r.awaitEnd();
+        KwikException e = lastCall(r);
         assertThat(e.code()).isEqualTo(ErrorCode.STREAM_CLOSED);
         assertThat(e.getCause()).isSameAs(bug);
         // The writer learns it through STOP_SENDING, as after stopSending(0).
@@ -334,7 +329,6 @@ class StreamReceiverTest {
         }).get(10, TimeUnit.SECONDS);
         assertThat(((KwikException) t).code()).isEqualTo(ErrorCode.STREAM_STOPPED);
         assertThat(((KwikStreamException) t).applicationCode()).isZero();
-        assertThat(r.lastCalls.get()).isEqualTo(1);
     }
 
     @Test
@@ -353,9 +347,7 @@ class StreamReceiverTest {
         };
         p.server().acceptStream(T).receive(r);
 
-        assertThat(r.awaitEnd().code()).isEqualTo(ErrorCode.STREAM_CLOSED);
+        assertThat(lastCall(r).code()).isEqualTo(ErrorCode.STREAM_CLOSED);
         assertThat(r.dataCalls.get()).isEqualTo(1);
-        assertThat(r.lastCalls.get()).isEqualTo(1);
-        assertThat(r.misuse).isEmpty();
     }
 }
