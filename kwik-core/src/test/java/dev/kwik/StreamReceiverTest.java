@@ -300,6 +300,23 @@ class StreamReceiverTest {
     }
 
     @Test
+    void closingTheClientEndsTheReceiversOfItsSessions() throws Exception {
+        lo = new Loopback();
+        Loopback.Pair p = lo.connect();
+        KwikStream c = p.client().openStream();
+        c.write(new byte[1]);
+        KwikStream s = p.server().acceptStream(T);
+        s.write(new byte[10]);
+        Collector r = new Collector();
+        c.receive(r);
+        Conditions.waitUntil(() -> r.messages.size() == 1);
+        lo.client.close();
+
+        assertThat(r.awaitEnd()).isInstanceOf(KwikSessionClosedException.class);
+        assertThat(r.lastCalls.get()).isEqualTo(1);
+    }
+
+    @Test
     void aReceiverThatThrowsStopsTheStreamAndIsToldWhy() throws Exception {
         lo = new Loopback();
         Loopback.Pair p = lo.connect();
