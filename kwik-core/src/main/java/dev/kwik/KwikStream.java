@@ -51,8 +51,9 @@ public interface KwikStream {
     /**
      * Switches this stream to push-style reading: from now on its bytes, from the current read position, go to
      * {@code receiver} on an event-loop thread as they arrive (see {@link StreamReceiver} for the contract), and
-     * {@code read}, {@code readMessage} and {@link #inputStream()} throw {@link IllegalStateException}. Bytes
-     * already here are handed over at once. Any thread; may be called once per stream. Does not block.
+     * {@code read}, {@code readMessage} and {@link #inputStream()} throw {@link IllegalStateException} (also in a
+     * reader blocked at that moment). Bytes already here come first, on an event-loop thread soon after this call.
+     * Any thread; may be called once per stream. Does not block.
      *
      * @throws KwikException         with {@link ErrorCode#STREAM_STATE_ERROR} on a stream this side cannot read
      *                               (its own unidirectional stream)

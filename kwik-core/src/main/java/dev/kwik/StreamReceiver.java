@@ -9,10 +9,10 @@ import java.nio.ByteBuffer;
  *
  * <p>Calls for one stream never overlap and come in offset order: any number of {@link #onData} calls, then exactly
  * one of {@link #onEnd} or {@link #onError}, after which nothing more is called. Each call runs on one of the
- * session's event-loop threads (only an {@code onError} after the {@code KwikClient} or {@code KwikServer} itself
- * was closed may run on the closing thread, the loops being gone) with the stream's lock held, so it must be
- * quick and must not block: blocking KWIK
- * calls throw {@link ErrorCode#BLOCKING_ON_EVENT_LOOP} there, and writers of the same stream wait while it runs.
+ * session's event-loop threads with the stream's lock held (only an {@code onError} after the {@code KwikClient}
+ * or {@code KwikServer} itself was closed may run on the closing thread, the loops being gone), so it must be
+ * quick and must not block: blocking KWIK calls throw {@link ErrorCode#BLOCKING_ON_EVENT_LOOP} there, and writers
+ * of the same stream wait while it runs.
  * Hand slow work to an executor of your own, and apply back-pressure with {@link KwikStream#pauseReceiving()}.
  *
  * <p>A receiver that throws stops the stream as {@link KwikStream#stopSending(long) stopSending(0)} would, and
