@@ -40,8 +40,7 @@ class SecondaryReceiverTest extends TwoServers {
         });
         CompletableFuture<Void> secondarySide = CompletableFuture.runAsync(() -> {
             KwikServerSession ss = secondary.accept(T);
-            String text = new String(ss.receiveRaw(T).data(), StandardCharsets.UTF_8);
-            KwikStream w = ss.attachStream(Long.parseLong(text.substring(text.indexOf('=') + 1)));
+            KwikStream w = SecondaryServerTest.attachAsCommanded(ss);
             for (int i = 1; i < chunks; i += 2) {
                 w.writePosition((long) i * CHUNK);
                 w.write(file, i * CHUNK, CHUNK);

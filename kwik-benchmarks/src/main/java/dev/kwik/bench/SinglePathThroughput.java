@@ -229,19 +229,34 @@ public final class SinglePathThroughput {
 
     /** As {@link #kwikBulk(SelfSignedCertificate, long)}; {@code cpu}, if given, is read before the session closes. */
     static double kwikBulk(SelfSignedCertificate cert, long total, ThreadCpu cpu) throws Exception {
-        byte[] chunk = new byte[RawQuicBaseline.CHUNK];
         double seconds = timed(cert, cpu, in -> {
             byte[] buf = new byte[RawQuicBaseline.CHUNK];
             while (in.read(buf, 0, buf.length) >= 0) {
                 // the bytes are the application's now
             }
-        }, out -> {
+        }, bulkWriter(total));
+        return total / seconds / 1e6;
+    }
+
+    /** The client's side of every bulk run: {@code total} bytes in 64 KiB writes, then FIN. */
+    private static java.util.function.Consumer<KwikStream> bulkWriter(long total) {
+        byte[] chunk = new byte[RawQuicBaseline.CHUNK];
+        return out -> {
             for (long sent = 0; sent < total; sent += chunk.length) {
                 out.write(chunk);
             }
             out.close();
-        });
-        return total / seconds / 1e6;
+        };
+    }
+
+    /** The client's side of every 1 KiB run: {@code count} writes of 1 KiB. */
+    private static java.util.function.Consumer<KwikStream> messageWriter(int count) {
+        byte[] m = new byte[SMALL];
+        return out -> {
+            for (int i = 0; i < count; i++) {
+                out.write(m);
+            }
+        };
     }
 
     /**
@@ -249,17 +264,11 @@ public final class SinglePathThroughput {
      * {@link StreamReceiver} on its event loop (as raw QUIC's sink does) instead of a reader thread. MB/s.
      */
     static double kwikBulkPushed(SelfSignedCertificate cert, long total, ThreadCpu cpu) throws Exception {
-        byte[] chunk = new byte[RawQuicBaseline.CHUNK];
         long[] got = new long[1];
         double seconds = timed(cert, cpu, in -> received(in, (data, end) -> {
             got[0] += data.remaining();
             return false;
-        }), out -> {
-            for (long sent = 0; sent < total; sent += chunk.length) {
-                out.write(chunk);
-            }
-            out.close();
-        });
+        }), bulkWriter(total));
         if (got[0] != total) {
             throw new IllegalStateException("received " + got[0] + " of " + total + " bytes");
         }
@@ -268,7 +277,6 @@ public final class SinglePathThroughput {
 
     /** As {@link #kwikMessages(SelfSignedCertificate, int, ThreadCpu)} with a {@link StreamReceiver}: messages per second. */
     static double kwikMessagesPushed(SelfSignedCertificate cert, int count, ThreadCpu cpu) throws Exception {
-        byte[] m = new byte[SMALL];
         int[] messages = new int[1];
         int[] inMessage = new int[1];
         return count / timed(cert, cpu, in -> received(in, (data, end) -> {
@@ -283,11 +291,7 @@ public final class SinglePathThroughput {
                 }
             }
             return false;
-        }), out -> {
-            for (int i = 0; i < count; i++) {
-                out.write(m);
-            }
-        });
+        }), messageWriter(count));
     }
 
     /** What a bench receiver does with each piece: true when it has all it waits for (before the stream's end). */
@@ -325,18 +329,13 @@ public final class SinglePathThroughput {
     }
 
     static double kwikMessages(SelfSignedCertificate cert, int count, ThreadCpu cpu) throws Exception {
-        byte[] m = new byte[SMALL];
         return count / timed(cert, cpu, in -> {
             for (int i = 0; i < count; i++) {
                 if (in.readMessage().length != SMALL) {
                     throw new IllegalStateException("message " + i + " merged or split");
                 }
             }
-        }, out -> {
-            for (int i = 0; i < count; i++) {
-                out.write(m);
-            }
-        });
+        }, messageWriter(count));
     }
 
     /**

@@ -53,6 +53,8 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
     protected final SessionFlowControl flow;
     protected final List<Path> paths = new CopyOnWriteArrayList<>();
     private final HeldPieces heldPieces;
+    /** Where stream receivers are called outside a read batch: the first path's event loop, which outlives its path. */
+    private final Executor receiverLoop;
     protected volatile Path defaultPath;
     protected volatile PathScheduler scheduler;
     private final PathPicker picker;
@@ -71,6 +73,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
         this.scheduler = config.scheduler();
         this.picker = new PathPicker(idHex);
         this.defaultPath = first;
+        this.receiverLoop = first.connection().eventLoop();
         attach(first);
     }
 
@@ -478,14 +481,7 @@ public abstract class SessionCore extends PathOwner implements StreamHost, KwikS
 
     @Override
     public Executor receiverLoop() {
-        Path p = defaultPath;
-        if (p == null) {
-            for (Path any : paths) {
-                p = any;
-                break;
-            }
-        }
-        return p != null ? p.connection().eventLoop() : Runnable::run;
+        return receiverLoop;
     }
 
     /** Receive-side bytes the session holds unread (bounded by the session window). */

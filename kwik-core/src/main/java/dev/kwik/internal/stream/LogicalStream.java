@@ -81,7 +81,10 @@ public final class LogicalStream implements KwikStream {
 
     private KwikException closedCause;
     private boolean retired;
-    /** A reader wake-up is queued on an event loop (see {@link #onStreamFrame}); guarded by {@link #lock}. */
+    /**
+     * {@link #wakeReaders} (which also delivers to a receiver) is queued on an event loop, at the end of a read batch
+     * ({@link #onStreamFrame}) or by {@link #deliverSoon}; guarded by {@link #lock}.
+     */
     private boolean wakeQueued;
     private final Runnable wakeReaders = this::wakeReaders;
     /** Push-style reading ({@link #receive}): where the bytes go instead of to readers. Written under {@link #lock}. */
@@ -315,8 +318,7 @@ public final class LogicalStream implements KwikStream {
                 throw new IllegalStateException("stream " + id + " already has a StreamReceiver");
             }
             receiver = r;
-            readable.signalAll();
-            deliverSoon();
+            readableChanged();
         } finally {
             lock.unlock();
         }
